@@ -1,0 +1,41 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { authConfig } from './auth/auth.config';
+import { ErrorResponseFilter } from './common/error-response.filter';
+import { assignRequestId } from './common/request-id';
+import { corsConfig } from './config/cors.config';
+import { httpConfig } from './config/http.config';
+import { validateEnvironment } from './config/validate-environment';
+import { DevIssuerModule } from './dev-issuer/dev-issuer.module';
+import { ExternalModule } from './external/external.module';
+
+export interface AppModuleOptions {
+  /** Read variables from `.env` as well as from the environment. Default true. */
+  envFile?: boolean;
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  /** Builds the module; configuration is read and validated when this is called. */
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: options.envFile === false,
+          validate: validateEnvironment,
+          load: [httpConfig, corsConfig, authConfig],
+        }),
+        DevIssuerModule,
+        ExternalModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorResponseFilter }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(assignRequestId).forRoutes('*path');
+  }
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-jwt';
+import { ACCESS_TOKEN_VERIFIER, JWT_STRATEGY } from './auth.constants';
+import { Principal, toPrincipal } from './principal';
+import { AccessTokenVerifier } from './verification/access-token-verifier';
+import type { JoseHeader } from './verification/jose-header';
+
+/** Values the guard and the strategy pass to each other on the request. */
+export interface AuthenticatedRequest extends Request {
+  accessToken?: string;
+  accessTokenHeader?: JoseHeader;
+  user?: Principal;
+}
+
+type KeyCallback = (error: unknown, key?: string | Buffer) => void;
+
+/**
+ * passport-jwt strategy. jsonwebtoken checks the signature, `exp`, `nbf`,
+ * `iss`, `aud` and `alg` with a key that jwks-rsa supplied and the verifier
+ * vetted. `validate` then applies the remaining claim rules.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+  constructor(@Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier) {
+    const { verifyOptions } = verifier.policy;
+    super({
+      jwtFromRequest: (request: AuthenticatedRequest) => request.accessToken ?? null,
+      secretOrKeyProvider: (request: AuthenticatedRequest, token: string, done: KeyCallback) => {
+        verifier.resolveKey(token).then(
+          ({ header, key }) => {
+            request.accessTokenHeader = header;
+            // jsonwebtoken 9 accepts a KeyObject and then skips its own PEM parsing.
+            done(null, key.key as unknown as Buffer);
+          },
+          (error: unknown) => done(error),
+        );
+      },
+      passReqToCallback: true,
+      issuer: verifyOptions.issuer as string,
+      audience: verifyOptions.audience as string,
+      algorithms: verifyOptions.algorithms,
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { clockTolerance: verifyOptions.clockTolerance },
+    });
+  }
+
+  validate(request: AuthenticatedRequest, payload: unknown): Principal {
+    const header = request.accessTokenHeader as JoseHeader;
+    return toPrincipal(this.verifier.checkClaims(payload, header));
+  }
+}
