@@ -9,6 +9,7 @@ import { httpConfig } from './config/http.config';
 import { validateEnvironment } from './config/validate-environment';
 import { DevIssuerModule } from './dev-issuer/dev-issuer.module';
 import { ExternalModule } from './external/external.module';
+import { HealthModule } from './health/health.module';
 
 export interface AppModuleOptions {
   /** Read variables from `.env` as well as from the environment. Default true. */
@@ -30,6 +31,7 @@ export class AppModule implements NestModule {
         }),
         DevIssuerModule,
         ExternalModule,
+        HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorResponseFilter }],
     };

@@ -70,7 +70,7 @@ async function bootstrap(): Promise<void> {
 
   logger.log(`Listening on ${await app.getUrl()}`);
   logger.log(
-    `Trusting issuer ${auth.issuer} (${auth.issuerSource}), audience ${auth.audience}, algorithms ${auth.algorithms.join(',')}, keys from ${auth.jwks.uri}`,
+    `Trusting issuer ${auth.issuer} (${auth.issuerSource}), audience ${auth.audience}, algorithms ${auth.algorithms.join(',')}, keys from ${auth.jwks.uri ?? `the jwks_uri in ${auth.issuer}'s metadata`}`,
   );
 }
 

@@ -39,7 +39,8 @@ describe('configuration validation', () => {
     ['AUTH_CLOCK_TOLERANCE', { AUTH_CLOCK_TOLERANCE: '-1' }],
     ['AUTH_CLOCK_TOLERANCE', { AUTH_CLOCK_TOLERANCE: '5s' }],
     ['AUTH_JWKS_CACHE_MAX_AGE_MS', { AUTH_JWKS_CACHE_MAX_AGE_MS: '0' }],
-    ['AUTH_JWKS_REQUESTS_PER_MINUTE', { AUTH_JWKS_REQUESTS_PER_MINUTE: '1.5' }],
+    ['AUTH_JWKS_COOLDOWN_MS', { AUTH_JWKS_COOLDOWN_MS: '1.5' }],
+    ['AUTH_JWKS_STALE_WINDOW_MS', { AUTH_JWKS_STALE_WINDOW_MS: '-5' }],
     ['AUTH_JWKS_TIMEOUT_MS', { AUTH_JWKS_TIMEOUT_MS: 'soon' }],
     ['AUTH_TOKEN_PROFILE', { AUTH_TOKEN_PROFILE: 'strict' }],
     ['AUTH0_DOMAIN', { AUTH_ISSUER_URL: undefined, AUTH0_DOMAIN: 'not a domain' }],
@@ -91,7 +92,7 @@ describe('auth configuration', () => {
 
     expect(config.issuer).toBe('https://tenant.eu.auth0.com/');
     expect(config.audience).toBe('https://api.example.test');
-    expect(config.jwks.uri).toBe('https://tenant.eu.auth0.com/.well-known/jwks.json');
+    expect(config.jwks.uri).toBeUndefined();
     expect(config.issuerSource).toBe('auth0');
   });
 
@@ -99,7 +100,7 @@ describe('auth configuration', () => {
     const config = parseEnvironment({ ...VALID, AUTH_ISSUER_URL: 'https://idp.example.test/realms/demo' }, readAuthConfig);
 
     expect(config.issuer).toBe('https://idp.example.test/realms/demo');
-    expect(config.jwks.uri).toBe('https://idp.example.test/realms/demo/.well-known/jwks.json');
+    expect(config.jwks.issuer).toBe('https://idp.example.test/realms/demo');
   });
 
   it('applies the documented defaults', () => {
@@ -107,7 +108,7 @@ describe('auth configuration', () => {
 
     expect(config.algorithms).toEqual(['RS256']);
     expect(config.clockToleranceSeconds).toBe(5);
-    expect(config.jwks).toMatchObject({ cacheMaxAgeMs: 600_000, requestsPerMinute: 10, timeoutMs: 5_000 });
+    expect(config.jwks).toMatchObject({ uri: undefined, cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5_000, staleWindowMs: 3_600_000 });
     expect(config.tokenProfile).toBe('default');
     expect(config.maxTokenAgeSeconds).toBeUndefined();
     expect(config.developmentIssuer).toBeUndefined();

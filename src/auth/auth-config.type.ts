@@ -20,14 +20,23 @@ export type IssuerSource = 'configured' | 'auth0' | 'development';
 export type TokenProfile = 'default' | 'rfc9068';
 
 export interface JwksSettings {
-  /** URL of the JSON Web Key Set. */
-  uri: string;
-  /** How long a fetched key is trusted before the set is fetched again, in milliseconds. Default 600000 (10 minutes). */
+  /** URL of the JSON Web Key Set; undefined means discover it from the issuer's metadata. */
+  uri: string | undefined;
+  /** Issuer whose metadata documents are read when `uri` is undefined. */
+  issuer: string;
+  /** How long a fetched key set is used before it is fetched again, in milliseconds. Default 600000 (10 minutes). */
   cacheMaxAgeMs: number;
-  /** Maximum number of JWKS fetches per minute, so unknown `kid`s cannot turn the service into a load generator. Default 10. */
-  requestsPerMinute: number;
-  /** Time limit for one whole JWKS fetch, connection to last byte, in milliseconds. Default 5000. */
+  /**
+   * Minimum time between two fetches caused by unknown `kid`s or by failures, in milliseconds.
+   * Bounds the load a flood of made-up `kid`s can put on the provider. Default 30000.
+   */
+  cooldownMs: number;
+  /** Time limit for one whole fetch, connection to last byte, in milliseconds. Default 5000. */
   timeoutMs: number;
+  /** How long past `cacheMaxAgeMs` the last good key set stays in use while the provider fails, in milliseconds. Default 3600000 (1 hour). */
+  staleWindowMs: number;
+  /** Accept a discovered `jwks_uri` with plain http on a host that is not loopback (never in production). */
+  allowInsecureHttp: boolean;
 }
 
 export interface AuthConfig {

@@ -34,9 +34,12 @@ export function readAuthConfig(reader: EnvReader): AuthConfig {
     algorithms: readAlgorithms(reader),
     jwks: {
       uri: trust.jwksUri,
+      issuer: trust.issuer,
       cacheMaxAgeMs: reader.integer('AUTH_JWKS_CACHE_MAX_AGE_MS', 600_000, { min: 1_000, max: 86_400_000, unit: 'milliseconds' }),
-      requestsPerMinute: reader.integer('AUTH_JWKS_REQUESTS_PER_MINUTE', 10, { min: 1, max: 600, unit: 'requests' }),
+      cooldownMs: reader.integer('AUTH_JWKS_COOLDOWN_MS', 30_000, { min: 100, max: 3_600_000, unit: 'milliseconds' }),
       timeoutMs: reader.integer('AUTH_JWKS_TIMEOUT_MS', 5_000, { min: 100, max: 60_000, unit: 'milliseconds' }),
+      staleWindowMs: reader.integer('AUTH_JWKS_STALE_WINDOW_MS', 3_600_000, { min: 0, max: 604_800_000, unit: 'milliseconds' }),
+      allowInsecureHttp: allowHttp && !production,
     },
     clockToleranceSeconds: reader.integer('AUTH_CLOCK_TOLERANCE', 5, { min: 0, max: 300, unit: 'seconds' }),
     maxTokenAgeSeconds: reader.has('AUTH_MAX_TOKEN_AGE')
@@ -51,7 +54,7 @@ export function readAuthConfig(reader: EnvReader): AuthConfig {
 interface IssuerTrust {
   issuer: string;
   audience: string;
-  jwksUri: string;
+  jwksUri: string | undefined;
   issuerSource: IssuerSource;
   developmentIssuer: DevelopmentIssuerSettings | undefined;
 }
@@ -71,7 +74,7 @@ function readConfiguredIssuer(reader: EnvReader, allowHttp: boolean): IssuerTrus
   }
 
   const audience = readAudience(reader);
-  const jwksUri = readJwksUri(reader, issuer, allowHttp);
+  const jwksUri = readJwksUri(reader, allowHttp);
   return {
     issuer,
     audience,
@@ -111,15 +114,13 @@ function readAudience(reader: EnvReader): string {
   return audience;
 }
 
-function readJwksUri(reader: EnvReader, issuer: string, allowHttp: boolean): string {
+/** Returns the configured JWKS URL, or undefined so that it is discovered from the issuer's metadata. */
+function readJwksUri(reader: EnvReader, allowHttp: boolean): string | undefined {
   const explicit = reader.optional('AUTH_JWKS_URI');
-  if (explicit !== undefined) {
-    return reader.url('AUTH_JWKS_URI', explicit, { allowHttp })?.href ?? '';
+  if (explicit === undefined) {
+    return undefined;
   }
-  if (issuer === '') {
-    return '';
-  }
-  return new URL('.well-known/jwks.json', issuer.endsWith('/') ? issuer : `${issuer}/`).href;
+  return reader.url('AUTH_JWKS_URI', explicit, { allowHttp })?.href ?? '';
 }
 
 function readDevelopmentIssuer(reader: EnvReader, production: boolean): IssuerTrust {

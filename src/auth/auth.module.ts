@@ -1,25 +1,30 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
+import { TerminusModule } from '@nestjs/terminus';
 import { authConfig } from './auth.config';
 import { ACCESS_TOKEN_VERIFIER } from './auth.constants';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { SigningKeysHealthIndicator } from './signing-keys.health';
+import { SigningKeysService } from './signing-keys.service';
 import { AccessTokenVerifier } from './verification/access-token-verifier';
-import { JwksKeyStore } from './verification/jwks-key-store';
 
 /** Bearer access token authentication. Import it and guard routes with `JwtAuthGuard`. */
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, TerminusModule],
   providers: [
+    SigningKeysService,
     {
       provide: ACCESS_TOKEN_VERIFIER,
-      inject: [authConfig.KEY],
-      useFactory: (config: ConfigType<typeof authConfig>) => new AccessTokenVerifier(config, new JwksKeyStore(config.jwks)),
+      inject: [authConfig.KEY, SigningKeysService],
+      useFactory: (config: ConfigType<typeof authConfig>, signingKeys: SigningKeysService) =>
+        new AccessTokenVerifier(config, signingKeys.store),
     },
     JwtStrategy,
     JwtAuthGuard,
+    SigningKeysHealthIndicator,
   ],
-  exports: [JwtAuthGuard],
+  exports: [JwtAuthGuard, SigningKeysHealthIndicator],
 })
 export class AuthModule {}
