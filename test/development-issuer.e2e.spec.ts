@@ -39,6 +39,7 @@ describe('development issuer', () => {
     const response = await request(service.url).get('/api/external').set('Authorization', `Bearer ${token}`);
 
     expect(response.status).toBe(200);
+    expect(response.headers['www-authenticate']).toBeUndefined();
     expect(response.body).toEqual({ msg: 'Your Access Token was successfully validated!' });
   });
 
@@ -67,6 +68,7 @@ describe('development issuer', () => {
 
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+    expect(service.logs.find('reason=audience_mismatch', `request_id=${response.headers['x-request-id']}`)).toHaveLength(1);
     expect(DEV_AUDIENCE).not.toBe('https://other.example.test');
   });
 });

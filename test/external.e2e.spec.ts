@@ -130,6 +130,7 @@ describe('GET /api/external', () => {
       .set('Access-Control-Request-Headers', 'authorization');
 
     expect(response.status).toBe(204);
+    expect(response.headers['www-authenticate']).toBeUndefined();
     expect(response.headers['access-control-allow-origin']).toBe('http://localhost:3000');
     expect(response.headers['access-control-allow-headers']?.toLowerCase()).toContain('authorization');
   });
@@ -141,6 +142,8 @@ describe('GET /api/external', () => {
       .set('Access-Control-Request-Method', 'GET')
       .set('Access-Control-Request-Headers', 'authorization');
 
+    expect(response.status).toBe(204);
+    expect(response.headers['www-authenticate']).toBeUndefined();
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
   });
@@ -152,6 +155,7 @@ describe('GET /api/external', () => {
       .set('Authorization', `Bearer ${tokens.token()}`);
 
     expect(response.status).toBe(200);
+    expect(response.headers['www-authenticate']).toBeUndefined();
     expect(response.headers['access-control-allow-origin']).toBe('http://localhost:3000');
   });
 });

@@ -119,7 +119,9 @@ describe('signing key store', () => {
       const notReady = await request(service!.url).get('/health/ready');
       const live = await request(service!.url).get('/health/live');
       expect(notReady.status).toBe(503);
+      expect(notReady.headers['www-authenticate']).toBeUndefined();
       expect(live.status).toBe(200);
+      expect(live.headers['www-authenticate']).toBeUndefined();
       await expectUnavailable(tokens.token());
 
       provider.handler = undefined;
@@ -162,7 +164,9 @@ describe('signing key store', () => {
       await sleep(1_700);
 
       await expectUnavailable(tokens.token());
-      expect((await request(service!.url).get('/health/ready')).status).toBe(503);
+      const readiness = await request(service!.url).get('/health/ready');
+      expect(readiness.status).toBe(503);
+      expect(readiness.headers['www-authenticate']).toBeUndefined();
     });
 
     it('logs one failure per outage episode', async () => {

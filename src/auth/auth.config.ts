@@ -6,6 +6,7 @@ import {
   developmentIssuerUrl,
 } from '../dev-issuer/dev-issuer.constants';
 import { EnvReader, parseEnvironment, printable } from '../config/env-reader';
+import type { TokenSource } from './request/bearer-token';
 import {
   AuthConfig,
   DevelopmentIssuerSettings,
@@ -47,6 +48,7 @@ export function readAuthConfig(reader: EnvReader): AuthConfig {
       : undefined,
     tokenProfile: readTokenProfile(reader),
     maxTokenLength: reader.integer('AUTH_MAX_TOKEN_LENGTH', 8_192, { min: 256, max: 65_536, unit: 'characters' }),
+    tokenSources: readTokenSources(reader),
     realm: readRealm(reader),
   };
 }
@@ -166,6 +168,17 @@ function readTokenProfile(reader: EnvReader): TokenProfile {
   }
   reader.report('AUTH_TOKEN_PROFILE', `invalid value "${printable(value)}". Set "default" (accepts typ JWT, as Auth0 issues) or "rfc9068" (requires typ at+jwt and the RFC 9068 claims).`);
   return 'default';
+}
+
+function readTokenSources(reader: EnvReader): ReadonlySet<TokenSource> {
+  const requested = reader.list('AUTH_TOKEN_SOURCES') ?? ['header'];
+  const known: readonly string[] = ['header', 'body', 'query'];
+  const invalid = requested.filter((source) => !known.includes(source));
+  if (invalid.length > 0 || requested.length === 0) {
+    reader.report('AUTH_TOKEN_SOURCES', `invalid value. List one or more of header, body, query, separated by commas, or unset it for header only.`);
+    return new Set(['header']);
+  }
+  return new Set(requested as TokenSource[]);
 }
 
 /** Reads the realm, which is quoted in `WWW-Authenticate` and so limited to characters that need no escaping there. */

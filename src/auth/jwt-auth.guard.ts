@@ -30,7 +30,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     try {
-      request.accessToken = extractBearerToken(request);
+      request.accessToken = extractBearerToken(request, this.config.tokenSources);
       return (await super.canActivate(context)) as boolean;
     } catch (error) {
       throw this.reject(error, request);

@@ -31,8 +31,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
         verifier.resolveKey(token).then(
           ({ header, key }) => {
             request.accessTokenHeader = header;
-            // jsonwebtoken 9 accepts a KeyObject and then skips its own PEM parsing.
-            done(null, key.key as unknown as Buffer);
+            try {
+              // jsonwebtoken 9 accepts a KeyObject and then skips its own PEM parsing.
+              done(null, key.key as unknown as Buffer);
+            } catch (error) {
+              // passport-jwt runs jsonwebtoken synchronously inside `done`; a throw there must fail this request, not the process.
+              done(error);
+            }
           },
           (error: unknown) => done(error),
         );

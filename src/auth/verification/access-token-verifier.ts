@@ -1,5 +1,5 @@
 import type { AuthConfig } from '../auth-config.type';
-import { decodeJoseHeader, JoseHeader } from './jose-header';
+import { assertPayloadIsObject, decodeJoseHeader, JoseHeader } from './jose-header';
 import { JwksKeyStore } from './jwks-key-store';
 import { InvalidTokenError } from './auth-errors';
 import { AccessTokenClaims, contextOf, TokenPolicy, VerificationKey } from './token-policy';
@@ -27,6 +27,7 @@ export class AccessTokenVerifier {
     if (token.endsWith('.')) {
       throw new InvalidTokenError('token_malformed', 'token has no signature', contextOf(header));
     }
+    assertPayloadIsObject(token, contextOf(header));
 
     const key = await this.keyStore.getKey(header);
     this.policy.checkKey(key, header);

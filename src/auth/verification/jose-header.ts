@@ -52,3 +52,20 @@ export function decodeJoseHeader(token: string): JoseHeader {
 function isSafeKeyId(kid: unknown): kid is string {
   return typeof kid === 'string' && kid.length > 0 && kid.length <= MAX_KID_LENGTH && /^[\x20-\x7e]+$/.test(kid);
 }
+
+/**
+ * Checks that the payload is a JSON object before any library reads it:
+ * jsonwebtoken 9 throws a TypeError, outside its callback, on a signed
+ * payload of `null`.
+ */
+export function assertPayloadIsObject(token: string, context: TokenContext): void {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new InvalidTokenError('token_malformed', 'payload is not valid JSON', context, { cause: error });
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new InvalidTokenError('token_malformed', 'payload is not a JSON object', context);
+  }
+}
