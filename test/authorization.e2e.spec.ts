@@ -166,6 +166,14 @@ describe('authorization', () => {
     });
   });
 
+  it('returns 404 for an unknown path without a token', async () => {
+    const exchange = await get(service, '/test/no-such-route');
+
+    expect(exchange.response.status).toBe(404);
+    expect(exchange.response.headers['www-authenticate']).toBeUndefined();
+    expect(rejectionLines(exchange)).toEqual([]);
+  });
+
   describe('@RequireScopes (all of)', () => {
     it('allows a token with every scope', async () => {
       expectAllowed(await get(service, '/test/orders/all-of', withScope('orders:write orders:read')));
@@ -293,6 +301,14 @@ describe('authorization', () => {
       expect(exchange.response.headers['www-authenticate']).toBe(INVALID_TOKEN_CHALLENGE);
       expect(exchange.response.body.error).toBe('invalid_token');
       expect(linesWithReason(exchange, 'token_expired')).toHaveLength(1);
+    });
+
+    it('serves another scheme anonymously', async () => {
+      const exchange = await get(service, '/test/optional', `Basic ${Buffer.from('user:password').toString('base64')}`);
+
+      expectAllowed(exchange);
+      expect(exchange.response.body).toEqual({ subject: null });
+      expect(rejectionLines(exchange)).toEqual([]);
     });
 
     it('rejects a malformed Authorization header', async () => {

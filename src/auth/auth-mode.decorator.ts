@@ -1,9 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
 
 /**
- * How a route treats authentication: `public` skips it and ignores any
- * token, `optional` authenticates when a bearer token is sent. Routes
- * without this metadata require a valid token.
+ * Authentication mode of a route. `public` skips authentication and ignores
+ * any token, and `optional` authenticates only when a bearer token is sent.
+ * Routes without this metadata require a valid token.
  */
 export type AuthMode = 'public' | 'optional';
 

@@ -179,7 +179,7 @@ function readRealm(reader: EnvReader): string {
   return 'api';
 }
 
-/** Claims that identify the token or its holder; reading scopes from them would grant whatever they happen to contain. */
+/** Claims that identify the token or its holder. Reading scopes from them would grant whatever they contain. */
 const IDENTITY_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
 
 function readScopeClaims(reader: EnvReader): string[] {

@@ -14,8 +14,8 @@ import { AccessTokenVerifier } from './verification/access-token-verifier';
 /**
  * Bearer access token authentication for every route of the application:
  * `JwtAuthGuard` is a global guard. The root module imports this module.
- * Feature modules need only the decorators, and import it only for
- * `SigningKeysHealthIndicator`.
+ * Feature modules need only the decorators, and a module imports
+ * `AuthModule` only to inject `SigningKeysHealthIndicator`.
  */
 @Module({
   imports: [PassportModule, TerminusModule],

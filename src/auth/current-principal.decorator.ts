@@ -3,7 +3,7 @@ import type { AuthenticatedRequest } from './jwt.strategy';
 import type { Principal } from './principal';
 
 export interface CurrentPrincipalOptions {
-  /** Allows an absent principal, as on `@OptionalAuth()` routes; type the parameter `Principal | undefined`. */
+  /** Allows an absent principal, as on `@OptionalAuth()` routes. Type the parameter `Principal | undefined`. */
   optional?: boolean;
 }
 
@@ -17,7 +17,7 @@ export const CurrentPrincipal = createParamDecorator(
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     if (principal === undefined && options?.optional !== true) {
       throw new Error(
-        'No verified principal on this request. @CurrentPrincipal() needs a route that requires authentication; on @OptionalAuth() routes use @CurrentPrincipal({ optional: true }).',
+        'No verified principal on this request. @CurrentPrincipal() needs a route that requires authentication. On @OptionalAuth() routes use @CurrentPrincipal({ optional: true }).',
       );
     }
     return principal;

@@ -19,7 +19,7 @@ import { contextOf } from './verification/token-policy';
 
 type GuardedRequest = AuthenticatedRequest & RequestWithId;
 
-/** What a route demands, from its own and its controller's decorators. */
+/** Authentication mode and scope requirements of a route, from its own and its controller's decorators. */
 interface AccessRules {
   mode: AuthMode | 'required';
   requirements: ScopeRequirement[];

@@ -13,7 +13,7 @@ export function RequireScopes(...scopes: string[]): ClassDecorator & MethodDecor
   return addRequirement(scopeRequirement('all', scopes));
 }
 
-/** Requires at least one of the scopes; otherwise as `@RequireScopes()`. */
+/** Requires at least one of the scopes, and otherwise works like `@RequireScopes()`. */
 export function RequireAnyScope(...scopes: string[]): ClassDecorator & MethodDecorator {
   return addRequirement(scopeRequirement('any', scopes));
 }

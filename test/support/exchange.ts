@@ -3,7 +3,7 @@ import type { RunningApp } from './test-app';
 
 export interface Exchange {
   response: Response;
-  /** Log lines the service wrote while handling the request. */
+  /** Log lines written while the request was in flight, background lines such as key loading included. */
   logs: string[];
 }
 
