@@ -1,7 +1,8 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { authConfig } from './auth/auth.config';
+import { AuthModule } from './auth/auth.module';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { assignRequestId } from './common/request-id';
 import { corsConfig } from './config/cors.config';
@@ -10,10 +11,13 @@ import { validateEnvironment } from './config/validate-environment';
 import { DevIssuerModule } from './dev-issuer/dev-issuer.module';
 import { ExternalModule } from './external/external.module';
 import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
 
 export interface AppModuleOptions {
   /** Read variables from `.env` as well as from the environment. Default true. */
   envFile?: boolean;
+  /** Further modules to import, so tests can add controllers that run behind the same global guard. */
+  extraImports?: Array<Type<unknown> | DynamicModule>;
 }
 
 @Module({})
@@ -29,9 +33,12 @@ export class AppModule implements NestModule {
           validate: validateEnvironment,
           load: [httpConfig, corsConfig, authConfig],
         }),
+        AuthModule,
         DevIssuerModule,
         ExternalModule,
         HealthModule,
+        MessagesModule,
+        ...(options.extraImports ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorResponseFilter }],
     };

@@ -47,6 +47,10 @@ describe('configuration validation', () => {
     ['AUTH0_DOMAIN', { AUTH0_DOMAIN: 'other.eu.auth0.com' }],
     ['AUTH0_AUDIENCE', { AUTH0_AUDIENCE: 'https://another-api.example.test' }],
     ['AUTH_ALLOW_INSECURE_HTTP', { AUTH_ALLOW_INSECURE_HTTP: 'true', NODE_ENV: 'production' }],
+    ['AUTH_SCOPE_CLAIMS', { AUTH_SCOPE_CLAIMS: ' , ' }],
+    ['AUTH_SCOPE_CLAIMS', { AUTH_SCOPE_CLAIMS: 'scope,sub' }],
+    ['AUTH_SCOPE_CLAIMS', { AUTH_SCOPE_CLAIMS: 'aud' }],
+    ['AUTH_SCOPE_CLAIMS', { AUTH_SCOPE_CLAIMS: 'scope,my roles' }],
   ])('names %s when it is invalid (%j)', (variable, overrides) => {
     const problems = problemsOf({ ...VALID, ...overrides });
 
@@ -112,6 +116,13 @@ describe('auth configuration', () => {
     expect(config.tokenProfile).toBe('default');
     expect(config.maxTokenAgeSeconds).toBeUndefined();
     expect(config.developmentIssuer).toBeUndefined();
+    expect(config.scopeClaims).toEqual(['scope', 'scp', 'permissions']);
+  });
+
+  it('reads the scope claim names', () => {
+    const config = parseEnvironment({ ...VALID, AUTH_SCOPE_CLAIMS: 'permissions, https://example.test/roles,permissions' }, readAuthConfig);
+
+    expect(config.scopeClaims).toEqual(['permissions', 'https://example.test/roles']);
   });
 
   it('uses the development issuer when nothing is configured', () => {

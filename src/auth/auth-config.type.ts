@@ -59,6 +59,8 @@ export interface AuthConfig {
   tokenSources: ReadonlySet<TokenSource>;
   /** Value of the `realm` attribute in `WWW-Authenticate` challenges. */
   realm: string;
+  /** Claims whose values together make up the granted scopes, each a space-separated string or an array of strings. Default `scope`, `scp`, `permissions`. */
+  scopeClaims: string[];
   issuerSource: IssuerSource;
   /** Set only when the built-in development issuer is in use. */
   developmentIssuer: DevelopmentIssuerSettings | undefined;

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import type { ExceptionWithHeaders } from '../common/error-response.filter';
 import { InvalidRequestError, MissingCredentialsError } from './request/bearer-token';
 import { BearerErrorCode, formatBearerChallenge } from './request/www-authenticate';
+import { InsufficientScopeError } from './scope-requirement';
 import { InvalidTokenError, KeySetUnavailableError } from './verification/auth-errors';
 
 /** One description for every invalid token, so a client cannot tell which check failed. */
@@ -31,6 +32,11 @@ export function toAuthHttpException(error: unknown, realm: string): AuthHttpExce
   if (error instanceof InvalidTokenError) {
     return challenge(HttpStatus.UNAUTHORIZED, error.reason, realm, 'invalid_token', INVALID_TOKEN_DESCRIPTION, error);
   }
+  if (error instanceof InsufficientScopeError) {
+    // RFC 6750 section 3.1: 403, with the scope needed to access the resource in the challenge.
+    const scope = error.requirement.scopes.join(' ');
+    return challenge(HttpStatus.FORBIDDEN, error.reason, realm, 'insufficient_scope', error.message, error, scope);
+  }
   if (error instanceof KeySetUnavailableError) {
     // The token may be valid: a 401 here would push a single-page app into a login loop, so ask it to retry instead.
     return new AuthHttpException(
@@ -51,7 +57,8 @@ function challenge(
   code: BearerErrorCode | undefined,
   description: string,
   cause: unknown,
+  scope?: string,
 ): AuthHttpException {
-  const header = formatBearerChallenge({ realm, error: code, errorDescription: code === undefined ? undefined : description });
+  const header = formatBearerChallenge({ realm, error: code, errorDescription: code === undefined ? undefined : description, scope });
   return new AuthHttpException(status, reason, { error: code ?? 'unauthorized', message: description }, { 'WWW-Authenticate': header }, cause);
 }

@@ -50,6 +50,7 @@ export function readAuthConfig(reader: EnvReader): AuthConfig {
     maxTokenLength: reader.integer('AUTH_MAX_TOKEN_LENGTH', 8_192, { min: 256, max: 65_536, unit: 'characters' }),
     tokenSources: readTokenSources(reader),
     realm: readRealm(reader),
+    scopeClaims: readScopeClaims(reader),
   };
 }
 
@@ -189,6 +190,26 @@ function readRealm(reader: EnvReader): string {
   }
   reader.report('AUTH_REALM', 'invalid value. Use 1 to 64 printable ASCII characters without quotes or backslashes.');
   return 'api';
+}
+
+/** Claims that identify the token or its holder. Reading scopes from them would grant whatever they contain. */
+const IDENTITY_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
+
+function readScopeClaims(reader: EnvReader): string[] {
+  const requested = reader.list('AUTH_SCOPE_CLAIMS') ?? ['scope', 'scp', 'permissions'];
+  if (requested.length === 0) {
+    reader.report('AUTH_SCOPE_CLAIMS', 'is empty. List the claims that carry scopes or permissions, or unset it for scope,scp,permissions.');
+  }
+
+  const invalid = requested.filter((name) => !/^[\x21-\x7e]{1,256}$/.test(name));
+  if (invalid.length > 0) {
+    reader.report('AUTH_SCOPE_CLAIMS', `invalid claim name "${printable(invalid[0])}". Use claim names of printable ASCII without spaces, separated by commas.`);
+  }
+  const identity = requested.filter((name) => IDENTITY_CLAIMS.includes(name));
+  if (identity.length > 0) {
+    reader.report('AUTH_SCOPE_CLAIMS', `"${identity[0]}" identifies the token, it does not grant scopes. Remove it from the list.`);
+  }
+  return [...new Set(requested)];
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => parseEnvironment(process.env, readAuthConfig));

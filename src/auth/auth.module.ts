@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { authConfig } from './auth.config';
@@ -10,7 +11,12 @@ import { SigningKeysHealthIndicator } from './signing-keys.health';
 import { SigningKeysService } from './signing-keys.service';
 import { AccessTokenVerifier } from './verification/access-token-verifier';
 
-/** Bearer access token authentication. Import it and guard routes with `JwtAuthGuard`. */
+/**
+ * Bearer access token authentication for every route of the application:
+ * `JwtAuthGuard` is a global guard. The root module imports this module.
+ * Feature modules need only the decorators, and a module imports
+ * `AuthModule` only to inject `SigningKeysHealthIndicator`.
+ */
 @Module({
   imports: [PassportModule, TerminusModule],
   providers: [
@@ -22,9 +28,9 @@ import { AccessTokenVerifier } from './verification/access-token-verifier';
         new AccessTokenVerifier(config, signingKeys.store),
     },
     JwtStrategy,
-    JwtAuthGuard,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
     SigningKeysHealthIndicator,
   ],
-  exports: [JwtAuthGuard, SigningKeysHealthIndicator],
+  exports: [SigningKeysHealthIndicator],
 })
 export class AuthModule {}

@@ -1,37 +1,70 @@
 import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { RequestWithId } from '../common/request-id';
 import { authConfig } from './auth.config';
 import { JWT_STRATEGY } from './auth.constants';
 import { AuthHttpException, toAuthHttpException } from './auth-http.exception';
+import { AUTH_MODE, AuthMode } from './auth-mode.decorator';
 import type { AuthenticatedRequest } from './jwt.strategy';
 import { Principal } from './principal';
-import { extractBearerToken } from './request/bearer-token';
-import { InvalidTokenError, KeySetUnavailableError } from './verification/auth-errors';
+import { extractBearerToken, MissingCredentialsError } from './request/bearer-token';
+import { assertScopes, InsufficientScopeError, ScopeRequirement } from './scope-requirement';
+import { SCOPE_REQUIREMENTS } from './scopes.decorator';
+import { InvalidTokenError, KeySetUnavailableError, TokenContext } from './verification/auth-errors';
 import { readUntrustedIssuer } from './verification/access-token-verifier';
 import { fromJsonWebTokenError } from './verification/jsonwebtoken-errors';
 import { contextOf } from './verification/token-policy';
 
 type GuardedRequest = AuthenticatedRequest & RequestWithId;
 
+/** Authentication mode and scope requirements of a route, from its own and its controller's decorators. */
+interface AccessRules {
+  mode: AuthMode | 'required';
+  requirements: ScopeRequirement[];
+}
+
 /**
- * Requires a valid bearer access token. Every failure is logged once with
- * its reason code and returned as RFC 6750 prescribes. The token itself is never logged.
+ * Registered for every route by `AuthModule`. Requires a valid bearer
+ * access token unless the route is `@Public()` or `@OptionalAuth()`, then
+ * checks the route's scope requirements. Every failure is logged once
+ * with its reason code and returned as RFC 6750 prescribes. The token
+ * itself is never logged.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   private readonly logger = new Logger('Authentication');
 
-  constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly reflector: Reflector,
+  ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rules = this.readAccessRules(context);
+    if (rules.mode === 'public') {
+      return true;
+    }
+
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     try {
       request.accessToken = extractBearerToken(request, this.config.tokenSources);
-      return (await super.canActivate(context)) as boolean;
+    } catch (error) {
+      if (rules.mode === 'optional' && error instanceof MissingCredentialsError) {
+        return true;
+      }
+      throw this.reject(error, request);
+    }
+
+    try {
+      await super.canActivate(context);
+      // handleRequest has returned a principal, or super.canActivate has thrown.
+      const principal = request.user as Principal;
+      assertScopes(principal.scopes, rules.requirements, { kid: request.accessTokenHeader?.kid, issuer: principal.issuer });
+      return true;
     } catch (error) {
       throw this.reject(error, request);
     }
@@ -51,6 +84,19 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     throw fromJsonWebTokenError(failure, tokenContext);
   }
 
+  private readAccessRules(context: ExecutionContext): AccessRules {
+    const requirements = this.reflector
+      .getAll<(ScopeRequirement[] | undefined)[]>(SCOPE_REQUIREMENTS, [context.getClass(), context.getHandler()])
+      .flatMap((list) => list ?? []);
+    if (requirements.length > 0) {
+      // Scopes can only be checked on a principal, so a scope requirement overrides @Public() and @OptionalAuth().
+      return { mode: 'required', requirements };
+    }
+
+    const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE, [context.getHandler(), context.getClass()]);
+    return { mode: mode ?? 'required', requirements };
+  }
+
   private reject(error: unknown, request: GuardedRequest): unknown {
     const exception = toAuthHttpException(error, this.config.realm);
     if (exception === undefined) {
@@ -61,7 +107,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   }
 
   private log(exception: AuthHttpException, error: unknown, request: GuardedRequest): void {
-    const context = error instanceof InvalidTokenError || error instanceof KeySetUnavailableError ? error.context : {};
+    const context = contextOfError(error);
     const issuer = context.issuer ?? (request.accessToken === undefined ? undefined : readUntrustedIssuer(request.accessToken));
     const fields = [
       `reason=${exception.reason}`,
@@ -73,8 +119,15 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
 
     if (error instanceof KeySetUnavailableError) {
       this.logger.warn(`access token not verified, JWKS unavailable: ${fields} detail=${JSON.stringify(error.message)}`);
+    } else if (error instanceof InsufficientScopeError) {
+      this.logger.log(`access denied: ${fields} required_scope=${JSON.stringify(error.requirement.scopes.join(' '))} match=${error.requirement.match}`);
     } else {
       this.logger.log(`access token rejected: ${fields}`);
     }
   }
+}
+
+function contextOfError(error: unknown): TokenContext {
+  const hasContext = error instanceof InvalidTokenError || error instanceof KeySetUnavailableError || error instanceof InsufficientScopeError;
+  return hasContext ? error.context : {};
 }

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-jwt';
+import { authConfig } from './auth.config';
 import { ACCESS_TOKEN_VERIFIER, JWT_STRATEGY } from './auth.constants';
 import { Principal, toPrincipal } from './principal';
 import { AccessTokenVerifier } from './verification/access-token-verifier';
 import type { JoseHeader } from './verification/jose-header';
+import { contextOf } from './verification/token-policy';
 
 /** Values the guard and the strategy pass to each other on the request. */
 export interface AuthenticatedRequest extends Request {
@@ -23,7 +26,10 @@ type KeyCallback = (error: unknown, key?: string | Buffer) => void;
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
-  constructor(@Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier) {
+  constructor(
+    @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {
     const { verifyOptions } = verifier.policy;
     super({
       jwtFromRequest: (request: AuthenticatedRequest) => request.accessToken ?? null,
@@ -53,6 +59,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
 
   validate(request: AuthenticatedRequest, payload: unknown): Principal {
     const header = request.accessTokenHeader as JoseHeader;
-    return toPrincipal(this.verifier.checkClaims(payload, header));
+    const claims = this.verifier.checkClaims(payload, header);
+    return toPrincipal(claims, this.config.scopeClaims, { ...contextOf(header), issuer: claims.iss });
   }
 }

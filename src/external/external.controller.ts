@@ -1,8 +1,7 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { Controller, Get } from '@nestjs/common';
 
+/** Requires a valid access token, like every route not marked `@Public()`. */
 @Controller('api/external')
-@UseGuards(JwtAuthGuard)
 export class ExternalController {
   @Get()
   getExternal(): { msg: string } {

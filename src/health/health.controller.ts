@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth';
 import { SigningKeysHealthIndicator } from '../auth/signing-keys.health';
 
 /** Probes for orchestrators. Neither needs a token. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,5 +1,5 @@
 import { ConsoleLogger, INestApplication } from '@nestjs/common';
-import { createApp } from '../../src/main';
+import { createApp, CreateAppOptions } from '../../src/main';
 
 /** Collects log lines so tests can assert what the service logged, and that it logged no secret. */
 export class CapturingLogger extends ConsoleLogger {
@@ -43,8 +43,12 @@ export interface RunningApp {
 /**
  * Starts the real application, as `main.ts` builds it, on an ephemeral
  * loopback port with exactly the given environment (no `.env` file).
+ * `extraImports` adds test modules next to the application's own.
  */
-export async function startApp(env: Record<string, string | undefined>): Promise<RunningApp> {
+export async function startApp(
+  env: Record<string, string | undefined>,
+  options: Pick<CreateAppOptions, 'extraImports'> = {},
+): Promise<RunningApp> {
   const saved = { ...process.env };
   for (const name of Object.keys(process.env)) {
     if (/^(AUTH|AUTH0|CORS|DEV_ISSUER|PORT|HOST)_?/.test(name)) {
@@ -56,7 +60,7 @@ export async function startApp(env: Record<string, string | undefined>): Promise
   const logs = new CapturingLogger();
   let app: INestApplication;
   try {
-    app = await createApp({ envFile: false, logger: logs });
+    app = await createApp({ ...options, envFile: false, logger: logs });
   } finally {
     process.env = saved;
   }
