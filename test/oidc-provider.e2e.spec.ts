@@ -2,6 +2,7 @@ import request from 'supertest';
 import { rsaKey } from './support/keys';
 import { INTEROP_CLIENT, OidcProviderIssuer } from './support/oidc-provider-issuer';
 import { RunningApp, startApp } from './support/test-app';
+import { sleep, waitFor } from './support/wait';
 
 const API = 'https://api.example.test';
 const OTHER_API = 'https://billing.example.test';
@@ -9,19 +10,20 @@ const SUCCESS = { msg: 'Your Access Token was successfully validated!' };
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or has expired"';
 /** Shortest JWKS cache age the service accepts, so the retirement test waits only this long. */
 const CACHE_MAX_AGE_MS = 1_000;
+/** Shortest cooldown between refetches for unknown `kid`s that the service accepts. */
+const COOLDOWN_MS = 100;
 
 function decodeSegment(token: string, index: number): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString()) as Record<string, unknown>;
 }
 
-async function startServiceFor(provider: OidcProviderIssuer, env: Record<string, string> = {}): Promise<RunningApp> {
-  // NOTE: the service does not read the discovery document yet, so the test passes the provider's jwks_uri to it.
-  const discovery = await provider.discovery();
+/** Starts the service with the issuer and audience only, so it finds the JWKS through the provider's discovery document. */
+function startServiceFor(provider: OidcProviderIssuer, env: Record<string, string> = {}): Promise<RunningApp> {
   return startApp({
-    AUTH_ISSUER_URL: discovery.issuer,
+    AUTH_ISSUER_URL: provider.issuer,
     AUTH_AUDIENCE: API,
-    AUTH_JWKS_URI: discovery.jwks_uri,
     AUTH_JWKS_CACHE_MAX_AGE_MS: String(CACHE_MAX_AGE_MS),
+    AUTH_JWKS_COOLDOWN_MS: String(COOLDOWN_MS),
     ...env,
   });
 }
@@ -86,6 +88,18 @@ describe('oidc-provider as issuer', () => {
       expect(response.headers['www-authenticate']).toBeUndefined();
     });
 
+    it('finds the JWKS through discovery', async () => {
+      const discovery = await provider.discovery();
+      // Keys load in the background after start-up, so readiness may take a moment.
+      await waitFor(async () => (await request(service.url).get('/health/ready')).status === 200, 'readiness');
+
+      const response = await request(service.url).get('/health/ready');
+
+      expect(response.status).toBe(200);
+      expect(response.body.info.signing_keys.jwksUri).toBe(discovery.jwks_uri);
+      expect(response.body.info.signing_keys.keyIds).toEqual([signingKey.kid]);
+    });
+
     it('rejects a token for another resource', async () => {
       const { accessToken } = await provider.clientCredentialsToken(OTHER_API, 'read:invoices');
       expect(decodeSegment(accessToken, 1).aud).toBe(OTHER_API);
@@ -106,14 +120,15 @@ describe('oidc-provider key rotation', () => {
   const newKey = rsaKey('provider-key-new');
   let provider: OidcProviderIssuer;
   let service: RunningApp;
-  let oldToken: string;
 
-  beforeEach(async () => {
+  /** Starts provider and service on the old key and returns a token the service has accepted. */
+  async function startWithOldKey(cacheMaxAgeMs: number): Promise<string> {
     provider = await new OidcProviderIssuer().start([oldKey]);
-    service = await startServiceFor(provider);
-    oldToken = (await provider.clientCredentialsToken(API, 'read:messages')).accessToken;
-    expect((await callApi(service, oldToken)).response.status).toBe(200);
-  });
+    service = await startServiceFor(provider, { AUTH_JWKS_CACHE_MAX_AGE_MS: String(cacheMaxAgeMs) });
+    const { accessToken } = await provider.clientCredentialsToken(API, 'read:messages');
+    expect((await callApi(service, accessToken)).response.status).toBe(200);
+    return accessToken;
+  }
 
   afterEach(async () => {
     await service.close();
@@ -121,7 +136,10 @@ describe('oidc-provider key rotation', () => {
   });
 
   it('accepts tokens signed with a new key', async () => {
+    // A long cache age rules out a scheduled refresh, so only the unknown kid can cause the fetch counted below.
+    const oldToken = await startWithOldKey(60_000);
     provider.rotateKeys([newKey, oldKey]);
+    await sleep(COOLDOWN_MS);
     const fetchesBefore = provider.jwksRequestCount;
 
     const issued = await provider.clientCredentialsToken(API, 'read:messages');
@@ -131,14 +149,14 @@ describe('oidc-provider key rotation', () => {
     expect(issued.kid).toBe(newKey.kid);
     expect(withNewKey.response.status).toBe(200);
     expect(withNewKey.response.body).toEqual(SUCCESS);
-    // The unknown kid made the service fetch the key set again instead of waiting for the cache to expire.
     expect(provider.jwksRequestCount).toBe(fetchesBefore + 1);
     expect(withOldKey.response.status).toBe(200);
   });
 
   it('rejects tokens of a retired key', async () => {
+    const oldToken = await startWithOldKey(CACHE_MAX_AGE_MS);
     provider.rotateKeys([newKey]);
-    await new Promise((resolve) => setTimeout(resolve, CACHE_MAX_AGE_MS + 100));
+    await sleep(Math.max(CACHE_MAX_AGE_MS, COOLDOWN_MS) + 100);
 
     const withOldKey = await callApi(service, oldToken);
     const issued = await provider.clientCredentialsToken(API, 'read:messages');
