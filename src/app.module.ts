@@ -8,10 +8,14 @@ import { corsConfig } from './config/cors.config';
 import { httpConfig } from './config/http.config';
 import { validateEnvironment } from './config/validate-environment';
 import { DevIssuerModule } from './dev-issuer/dev-issuer.module';
+import { openApiConfig } from './docs/openapi.config';
 import { ExternalModule } from './external/external.module';
 import { HealthModule } from './health/health.module';
+import { loggingConfig } from './observability/logging.config';
+import { metricsConfig } from './observability/metrics.config';
+import { ObservabilityModule, ObservabilityOptions } from './observability/observability.module';
 
-export interface AppModuleOptions {
+export interface AppModuleOptions extends ObservabilityOptions {
   /** Read variables from `.env` as well as from the environment. Default true. */
   envFile?: boolean;
 }
@@ -27,8 +31,9 @@ export class AppModule implements NestModule {
           isGlobal: true,
           ignoreEnvFile: options.envFile === false,
           validate: validateEnvironment,
-          load: [httpConfig, corsConfig, authConfig],
+          load: [httpConfig, corsConfig, authConfig, loggingConfig, metricsConfig, openApiConfig],
         }),
+        ObservabilityModule.forRoot({ logDestination: options.logDestination }),
         DevIssuerModule,
         ExternalModule,
         HealthModule,
