@@ -47,6 +47,14 @@ describe('configuration validation', () => {
     ['AUTH0_DOMAIN', { AUTH0_DOMAIN: 'other.eu.auth0.com' }],
     ['AUTH0_AUDIENCE', { AUTH0_AUDIENCE: 'https://another-api.example.test' }],
     ['AUTH_ALLOW_INSECURE_HTTP', { AUTH_ALLOW_INSECURE_HTTP: 'true', NODE_ENV: 'production' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['LOG_FORMAT', { LOG_FORMAT: 'text' }],
+    ['METRICS_ENABLED', { METRICS_ENABLED: 'yes' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'has a space in the middle' }],
+    ['SWAGGER_ENABLED', { SWAGGER_ENABLED: '1' }],
+    ['HTTP_BODY_LIMIT_BYTES', { HTTP_BODY_LIMIT_BYTES: '100kb' }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '-5' }],
   ])('names %s when it is invalid (%j)', (variable, overrides) => {
     const problems = problemsOf({ ...VALID, ...overrides });
 
