@@ -40,7 +40,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
 
   const config = app.get(ConfigService);
   const http = config.getOrThrow<HttpConfig>('http');
-  app.use(helmet());
+  // The service speaks plain HTTP behind a TLS terminator, and upgrade-insecure-requests would make
+  // browsers fetch Swagger UI's assets over https from it when it is reached directly.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
   // Mounted on Express ahead of Nest's router, so no Nest guard or middleware ever runs for it.
   const metrics = config.getOrThrow<MetricsConfig>('metrics');

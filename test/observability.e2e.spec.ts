@@ -197,7 +197,8 @@ describe('logging, metrics and documentation', () => {
       expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['strict-transport-security']).toBeDefined();
-      expect(response.headers['content-security-policy']).toBeDefined();
+      expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       expect(response.headers['x-powered-by']).toBeUndefined();
     });
   });
