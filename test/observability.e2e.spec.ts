@@ -250,15 +250,15 @@ describe('operations settings', () => {
 
   it('production hides docs unless enabled', async () => {
     service = await startApp({ ...issuer(), NODE_ENV: 'production' });
-    const hidden = await request(service.url).get('/docs-json');
-    expect(hidden.status).toBe(404);
-    expect(hidden.headers['www-authenticate']).toBeUndefined();
+    const defaultDocs = await request(service.url).get('/docs-json');
+    expect(defaultDocs.status).toBe(404);
+    expect(defaultDocs.headers['www-authenticate']).toBeUndefined();
     await service.close();
 
     service = await startApp({ ...issuer(), NODE_ENV: 'production', SWAGGER_ENABLED: 'true' });
-    const shown = await request(service.url).get('/docs-json');
-    expect(shown.status).toBe(200);
-    expect(shown.body.paths['/api/external'].get.security).toEqual([{ bearer: [] }]);
+    const enabledDocs = await request(service.url).get('/docs-json');
+    expect(enabledDocs.status).toBe(200);
+    expect(enabledDocs.body.paths['/api/external'].get.security).toEqual([{ bearer: [] }]);
   });
 
   it('rejects bodies over HTTP_BODY_LIMIT_BYTES', async () => {
