@@ -68,6 +68,8 @@ describe('graceful shutdown', () => {
   let service: ServiceProcess | undefined;
   /** JWKS responses the test holds back, so that a request stays in flight. */
   let heldJwks: ServerResponse[];
+  /** Number of JWKS requests answered at once; the ones after are held. */
+  let answeredJwks: number;
 
   beforeAll(async () => {
     // Compiling takes about two seconds and tests exactly what `npm run start:prod` runs.
@@ -80,7 +82,15 @@ describe('graceful shutdown', () => {
 
   beforeEach(() => {
     heldJwks = [];
+    answeredJwks = 0;
+    // The start-up fetch gets a set without the token's key, so the request's unknown "kid"
+    // makes the service fetch again, and that fetch is held.
     jwks.handler = (_request, response) => {
+      if (answeredJwks === 0) {
+        answeredJwks++;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [rsaKey('other-key').jwk] }));
+        return;
+      }
       heldJwks.push(response);
     };
   });
@@ -110,6 +120,7 @@ describe('graceful shutdown', () => {
         AUTH_AUDIENCE: AUDIENCE,
         AUTH_JWKS_URI: jwks.jwksUri,
         AUTH_JWKS_TIMEOUT_MS: '30000',
+        AUTH_JWKS_COOLDOWN_MS: '100',
         ...extra,
       },
       workDir,
@@ -136,6 +147,8 @@ describe('graceful shutdown', () => {
     service = start({ SHUTDOWN_TIMEOUT_MS: '5000' });
     const listening = await service.waitForLog('Listening on');
     const url = String(listening.msg).replace('Listening on ', '');
+    await service.waitForLog('JWKS keys loaded');
+    await sleep(150);
 
     const inFlight = fetch(`${url}/api/external`, { headers: { authorization: `Bearer ${tokens.token()}` } });
     await waitForJwksRequest();
@@ -157,6 +170,8 @@ describe('graceful shutdown', () => {
     service = start({ SHUTDOWN_TIMEOUT_MS: '200' });
     const listening = await service.waitForLog('Listening on');
     const url = String(listening.msg).replace('Listening on ', '');
+    await service.waitForLog('JWKS keys loaded');
+    await sleep(150);
 
     const inFlight = fetch(`${url}/api/external`, { headers: { authorization: `Bearer ${tokens.token()}` } });
     await waitForJwksRequest();

@@ -3,9 +3,12 @@ import { JwksServer } from './support/jwks-server';
 import { rsaKey } from './support/keys';
 import { RunningApp, startApp } from './support/test-app';
 import { TokenFactory } from './support/tokens';
+import { sleep } from './support/wait';
 
 const AUDIENCE = 'https://api.example.test';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+/** Minimum time between JWKS refetches, in milliseconds; tests wait it out before each unknown `kid`. */
+const COOLDOWN_MS = 100;
 
 /** Returns the value of one sample in Prometheus text output, or 0 when the series does not exist yet. */
 function sample(text: string, series: string): number {
@@ -22,7 +25,13 @@ describe('logging, metrics and documentation', () => {
   beforeAll(async () => {
     jwks = await new JwksServer().start();
     jwks.keys = [signingKey.jwk];
-    service = await startApp({ AUTH_ISSUER_URL: jwks.issuer, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URI: jwks.jwksUri, AUTH_JWKS_TIMEOUT_MS: '300' });
+    service = await startApp({
+      AUTH_ISSUER_URL: jwks.issuer,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_JWKS_URI: jwks.jwksUri,
+      AUTH_JWKS_TIMEOUT_MS: '300',
+      AUTH_JWKS_COOLDOWN_MS: String(COOLDOWN_MS),
+    });
     tokens = new TokenFactory(jwks.issuer, AUDIENCE, signingKey);
   });
 
@@ -144,12 +153,14 @@ describe('logging, metrics and documentation', () => {
 
       const rotated = rsaKey('key-2');
       jwks.keys = [signingKey.jwk, rotated.jwk];
+      await sleep(COOLDOWN_MS + 50);
       const fresh = await request(service.url).get('/api/external').set('Authorization', `Bearer ${tokens.token({ key: rotated })}`);
       expect(fresh.status).toBe(200);
 
       jwks.handler = (_request, response) => {
         response.writeHead(500).end('down');
       };
+      await sleep(COOLDOWN_MS + 50);
       const unavailable = await request(service.url).get('/api/external').set('Authorization', `Bearer ${tokens.token({ key: rsaKey('key-3') })}`);
       jwks.handler = undefined;
       expect(unavailable.status).toBe(503);
@@ -159,6 +170,9 @@ describe('logging, metrics and documentation', () => {
       expect(sample(after, success) - sample(before, success)).toBe(1);
       expect(sample(after, httpError) - sample(before, httpError)).toBeGreaterThanOrEqual(1);
       expect(sample(after, 'jwks_last_success_timestamp_seconds')).toBeGreaterThan(0);
+      expect(sample(after, 'jwks_ready')).toBe(1);
+      expect(sample(after, 'jwks_keys')).toBe(2);
+      expect(sample(after, 'jwks_key_set_age_seconds')).toBeGreaterThanOrEqual(0);
       expect(sample(after, 'auth_results_total{result="rejected",reason="jwks_unavailable"}')).toBeGreaterThanOrEqual(1);
     });
   });

@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { authConfig } from '../auth/auth.config';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { SigningKeysService } from '../auth/signing-keys.service';
 import { JwksFetchOutcome, MetricsService } from './metrics.service';
 
 /** The parts of undici's diagnostics-channel messages this observer reads. */
@@ -25,14 +25,16 @@ const CHANNELS = {
  * Counts JWKS fetches from outside the verification layer: the key store
  * fetches with Node's built-in `fetch`, which is undici, and undici
  * publishes every request on `node:diagnostics_channel`. Requests to any
- * other URL are ignored.
+ * URL other than the key store's current JWKS URL (configured or
+ * discovered) are ignored. It also hands the key store's state to the
+ * metrics.
  *
- * NOTE: the key cache (hits, misses, keys held) is not visible from here.
- * Exposing it needs a callback from the key store into `MetricsService`.
+ * NOTE: `SigningKeysService` is not exported by `AuthModule`, so it is
+ * looked up with `strict: false`. Exporting it would make the dependency visible.
  */
 @Injectable()
 export class JwksFetchObserver implements OnModuleInit, OnModuleDestroy {
-  private readonly jwksUrl: URL;
+  private signingKeys: SigningKeysService | undefined;
   private readonly inFlight = new WeakMap<UndiciRequest, { startedAt: bigint; status?: number }>();
 
   private readonly onCreate = (message: unknown): void => {
@@ -63,13 +65,15 @@ export class JwksFetchObserver implements OnModuleInit, OnModuleDestroy {
   };
 
   constructor(
-    @Inject(authConfig.KEY) auth: ConfigType<typeof authConfig>,
+    private readonly moduleRef: ModuleRef,
     private readonly metrics: MetricsService,
-  ) {
-    this.jwksUrl = new URL(auth.jwks.uri);
-  }
+  ) {}
 
+  /** Runs before any `onApplicationBootstrap`, so the key store's first fetch, started there, is seen. */
   onModuleInit(): void {
+    const signingKeys = this.moduleRef.get(SigningKeysService, { strict: false });
+    this.signingKeys = signingKeys;
+    this.metrics.observeKeyStore(() => signingKeys.store.describe());
     subscribe(CHANNELS.create, this.onCreate);
     subscribe(CHANNELS.headers, this.onHeaders);
     subscribe(CHANNELS.trailers, this.onTrailers);
@@ -84,7 +88,12 @@ export class JwksFetchObserver implements OnModuleInit, OnModuleDestroy {
   }
 
   private isJwksRequest(request: UndiciRequest): boolean {
-    return String(request.origin).replace(/\/$/, '') === this.jwksUrl.origin && request.path === `${this.jwksUrl.pathname}${this.jwksUrl.search}`;
+    const jwksUri = this.signingKeys?.store.describe().jwksUri;
+    if (jwksUri === undefined) {
+      return false;
+    }
+    const url = new URL(jwksUri);
+    return String(request.origin).replace(/\/$/, '') === url.origin && request.path === `${url.pathname}${url.search}`;
   }
 
   private finish(request: UndiciRequest, outcome: JwksFetchOutcome): void {

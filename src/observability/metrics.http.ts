@@ -24,7 +24,7 @@ export function metricsEndpoint(metrics: MetricsService, config: MetricsConfig):
       return;
     }
 
-    metrics.registry.metrics().then(
+    metrics.scrape().then(
       (text) => {
         response.setHeader('Content-Type', metrics.registry.contentType);
         response.setHeader('Cache-Control', 'no-store');

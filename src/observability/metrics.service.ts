@@ -9,6 +9,13 @@ import { routeLabel } from './route-label';
 /** Outcome of one JWKS fetch: a complete 2xx response, another status, or no response at all (refused, reset, timed out). */
 export type JwksFetchOutcome = 'success' | 'http_error' | 'network_error';
 
+/** The parts of the key store's `describe()` the cache gauges read. */
+export interface KeyStoreState {
+  ready: boolean;
+  keyIds: string[];
+  ageMs: number | undefined;
+}
+
 /** Latency buckets in seconds, from a cached-key request (about a millisecond) to a slow JWKS fetch. */
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -20,6 +27,7 @@ const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  private readonly collectors: Array<() => void> = [];
 
   private readonly requests = new Counter({
     name: 'http_requests_total',
@@ -64,6 +72,24 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly jwksReady = new Gauge({
+    name: 'jwks_ready',
+    help: '1 while a JSON Web Key Set is loaded and young enough to use, else 0.',
+    registers: [this.registry],
+  });
+
+  private readonly jwksKeys = new Gauge({
+    name: 'jwks_keys',
+    help: 'Keys in the cached JSON Web Key Set.',
+    registers: [this.registry],
+  });
+
+  private readonly jwksAge = new Gauge({
+    name: 'jwks_key_set_age_seconds',
+    help: 'Age of the cached JSON Web Key Set, in seconds; absent before the first successful fetch.',
+    registers: [this.registry],
+  });
+
   constructor(@Inject(metricsConfig.KEY) config: ConfigType<typeof metricsConfig>) {
     if (config.enabled) {
       collectDefaultMetrics({ register: this.registry });
@@ -81,6 +107,29 @@ export class MetricsService {
     if (outcome !== undefined) {
       this.authResults.inc({ result: outcome.result, reason: outcome.result === 'accepted' ? 'none' : outcome.reason });
     }
+  }
+
+  /** Registers a reader of the key store's state, called at each scrape so the cache gauges are current. */
+  observeKeyStore(describe: () => KeyStoreState): void {
+    const read = (): void => {
+      const state = describe();
+      this.jwksReady.set(state.ready ? 1 : 0);
+      this.jwksKeys.set(state.keyIds.length);
+      if (state.ageMs === undefined) {
+        this.jwksAge.reset();
+      } else {
+        this.jwksAge.set(state.ageMs / 1000);
+      }
+    };
+    this.collectors.push(read);
+  }
+
+  /** Returns the registry's text format after refreshing the gauges read at scrape time. */
+  async scrape(): Promise<string> {
+    for (const collect of this.collectors) {
+      collect();
+    }
+    return this.registry.metrics();
   }
 
   /** Records one JWKS fetch; called by `JwksFetchObserver`. */
