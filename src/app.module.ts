@@ -9,11 +9,15 @@ import { corsConfig } from './config/cors.config';
 import { httpConfig } from './config/http.config';
 import { validateEnvironment } from './config/validate-environment';
 import { DevIssuerModule } from './dev-issuer/dev-issuer.module';
+import { openApiConfig } from './docs/openapi.config';
 import { ExternalModule } from './external/external.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { loggingConfig } from './observability/logging.config';
+import { metricsConfig } from './observability/metrics.config';
+import { ObservabilityModule, ObservabilityOptions } from './observability/observability.module';
 
-export interface AppModuleOptions {
+export interface AppModuleOptions extends ObservabilityOptions {
   /** Read variables from `.env` as well as from the environment. Default true. */
   envFile?: boolean;
   /** Further modules to import, so tests can add controllers that run behind the same global guard. */
@@ -31,9 +35,10 @@ export class AppModule implements NestModule {
           isGlobal: true,
           ignoreEnvFile: options.envFile === false,
           validate: validateEnvironment,
-          load: [httpConfig, corsConfig, authConfig],
+          load: [httpConfig, corsConfig, authConfig, loggingConfig, metricsConfig, openApiConfig],
         }),
         AuthModule,
+        ObservabilityModule.forRoot({ logDestination: options.logDestination }),
         DevIssuerModule,
         ExternalModule,
         HealthModule,

@@ -5,26 +5,54 @@ import { INestApplication, Logger, LoggerService } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import type { AuthConfig } from './auth/auth-config.type';
+import { enableGracefulShutdown } from './common/graceful-shutdown';
 import type { CorsConfig } from './config/cors.config';
 import { ConfigValidationError } from './config/env-reader';
+import type { HttpConfig } from './config/http.config';
 import { validateEnvironment } from './config/validate-environment';
+import type { OpenApiConfig } from './docs/openapi.config';
+import { DOCS_PATH, setUpOpenApi } from './docs/openapi';
+import type { MetricsConfig } from './observability/metrics.config';
+import { httpMetricsMiddleware, METRICS_PATH, metricsEndpoint } from './observability/metrics.http';
+import { MetricsService } from './observability/metrics.service';
 
 export interface CreateAppOptions extends AppModuleOptions {
-  /** Replaces Nest's console logger. */
+  /** Replaces the pino logger for Nest's `Logger`; pino still writes the per-request lines. */
   logger?: LoggerService;
 }
 
-/** Creates the application with CORS and shutdown hooks, not yet listening. Tests use this too. */
+/**
+ * Creates the application with its logger, security headers, body limit,
+ * metrics endpoint, CORS and API documentation, not yet listening. Tests
+ * use this too.
+ */
 export async function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     abortOnError: false,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.logger === undefined ? { bufferLogs: true } : { logger: options.logger }),
   });
+  app.useLogger(options.logger ?? app.get(PinoNestLogger));
   app.disable('x-powered-by');
 
-  const cors = app.get(ConfigService).getOrThrow<CorsConfig>('cors');
+  const config = app.get(ConfigService);
+  const http = config.getOrThrow<HttpConfig>('http');
+  // The service speaks plain HTTP behind a TLS terminator, and upgrade-insecure-requests would make
+  // browsers fetch Swagger UI's assets over https from it when it is reached directly.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+
+  // Mounted on Express ahead of Nest's router, so no Nest guard or middleware ever runs for it.
+  const metrics = config.getOrThrow<MetricsConfig>('metrics');
+  if (metrics.enabled) {
+    const service = app.get(MetricsService);
+    app.use(METRICS_PATH, metricsEndpoint(service, metrics));
+    app.use(httpMetricsMiddleware(service));
+  }
+
+  const cors = config.getOrThrow<CorsConfig>('cors');
   app.enableCors({
     origin: cors.origins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -32,7 +60,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
     exposedHeaders: ['WWW-Authenticate', 'X-Request-Id', 'Retry-After'],
     maxAge: cors.preflightMaxAgeSeconds,
   });
-  app.enableShutdownHooks();
+  app.useBodyParser('json', { limit: http.bodyLimitBytes });
+  app.useBodyParser('urlencoded', { limit: http.bodyLimitBytes, extended: false });
+
+  if (config.getOrThrow<OpenApiConfig>('openapi').enabled) {
+    setUpOpenApi(app);
+  }
   return app;
 }
 
@@ -63,15 +96,23 @@ async function bootstrap(): Promise<void> {
   }
 
   const config = app.get(ConfigService);
-  const port = config.getOrThrow<number>('http.port');
-  const host = config.get<string>('http.host');
+  const http = config.getOrThrow<HttpConfig>('http');
   const auth = config.getOrThrow<AuthConfig>('auth');
-  await (host === undefined ? app.listen(port) : app.listen(port, host));
+  await (http.host === undefined ? app.listen(http.port) : app.listen(http.port, http.host));
+  enableGracefulShutdown(app, { timeoutMs: http.shutdownTimeoutMs, logger });
 
   logger.log(`Listening on ${await app.getUrl()}`);
   logger.log(
     `Trusting issuer ${auth.issuer} (${auth.issuerSource}), audience ${auth.audience}, algorithms ${auth.algorithms.join(',')}, keys from ${auth.jwks.uri ?? `the jwks_uri in ${auth.issuer}'s metadata`}`,
   );
+  logger.log(describeOperations(config));
+}
+
+function describeOperations(config: ConfigService): string {
+  const metrics = config.getOrThrow<MetricsConfig>('metrics');
+  const docs = config.getOrThrow<OpenApiConfig>('openapi');
+  const metricsState = metrics.enabled ? `${METRICS_PATH} (${metrics.token === undefined ? 'open' : 'token required'})` : 'off';
+  return `Metrics at ${metricsState}, API documentation ${docs.enabled ? `at /${DOCS_PATH}` : 'off'}`;
 }
 
 if (require.main === module) {

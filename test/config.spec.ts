@@ -51,6 +51,14 @@ describe('configuration validation', () => {
     ['AUTH_SCOPE_CLAIMS', { AUTH_SCOPE_CLAIMS: 'scope,sub' }],
     ['AUTH_SCOPE_CLAIMS', { AUTH_SCOPE_CLAIMS: 'aud' }],
     ['AUTH_SCOPE_CLAIMS', { AUTH_SCOPE_CLAIMS: 'scope,my roles' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['LOG_FORMAT', { LOG_FORMAT: 'text' }],
+    ['METRICS_ENABLED', { METRICS_ENABLED: 'yes' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'has a space in the middle' }],
+    ['SWAGGER_ENABLED', { SWAGGER_ENABLED: '1' }],
+    ['HTTP_BODY_LIMIT_BYTES', { HTTP_BODY_LIMIT_BYTES: '100kb' }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '-5' }],
   ])('names %s when it is invalid (%j)', (variable, overrides) => {
     const problems = problemsOf({ ...VALID, ...overrides });
 

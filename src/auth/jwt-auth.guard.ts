@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { RequestWithId } from '../common/request-id';
+import { recordAuthAccepted, recordAuthRejected } from '../observability/auth-outcome';
 import { authConfig } from './auth.config';
 import { JWT_STRATEGY } from './auth.constants';
 import { AuthHttpException, toAuthHttpException } from './auth-http.exception';
@@ -72,6 +73,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
 
   override handleRequest<TUser = Principal>(error: unknown, user: TUser | false, info: unknown, context: ExecutionContext): TUser {
     if (error === null && user) {
+      recordAuthAccepted(context.switchToHttp().getRequest());
       return user;
     }
 
@@ -116,6 +118,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       `iss=${JSON.stringify(issuer ?? null)}`,
       `request_id=${request.id ?? '-'}`,
     ].join(' ');
+    recordAuthRejected(request, exception.reason, exception.getStatus());
 
     if (error instanceof KeySetUnavailableError) {
       this.logger.warn(`access token not verified, JWKS unavailable: ${fields} detail=${JSON.stringify(error.message)}`);

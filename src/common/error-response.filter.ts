@@ -42,8 +42,9 @@ export class ErrorResponseFilter implements ExceptionFilter {
         response.setHeader(name, value);
       }
     } else {
-      const stack = exception instanceof Error ? exception.stack : String(exception);
-      this.logger.error(`unhandled error request_id=${request.id ?? '-'}`, stack);
+      const stack = exception instanceof Error ? exception.stack : undefined;
+      const detail = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+      this.logger.error(`unhandled error request_id=${request.id ?? '-'}: ${detail}`, stack);
     }
 
     const body: ErrorBody = { statusCode: status, error, message, requestId: request.id };

@@ -61,6 +61,33 @@ export class EnvReader {
     return value;
   }
 
+  /** Reads `true` or `false` (any case). */
+  boolean(variable: string, fallback: boolean): boolean {
+    const raw = this.optional(variable)?.toLowerCase();
+    if (raw === undefined) {
+      return fallback;
+    }
+    if (raw === 'true' || raw === 'false') {
+      return raw === 'true';
+    }
+    this.report(variable, `invalid value "${printable(raw)}". Set true or false, or unset it for the default ${fallback}.`);
+    return fallback;
+  }
+
+  /** Reads one of a fixed set of words, compared exactly. */
+  choice<T extends string>(variable: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(variable);
+    if (raw === undefined) {
+      return fallback;
+    }
+    const match = allowed.find((candidate) => candidate === raw);
+    if (match === undefined) {
+      this.report(variable, `invalid value "${printable(raw)}". Set one of ${allowed.join(', ')}, or unset it for the default ${fallback}.`);
+      return fallback;
+    }
+    return match;
+  }
+
   /** Splits a comma-separated list; blank items are dropped. */
   list(variable: string): string[] | undefined {
     const raw = this.optional(variable);

@@ -1,6 +1,9 @@
 import { readAuthConfig } from '../auth/auth.config';
 import { readCorsConfig } from './cors.config';
 import { ConfigValidationError, EnvReader, Environment } from './env-reader';
+import { readOpenApiConfig } from '../docs/openapi.config';
+import { readLoggingConfig } from '../observability/logging.config';
+import { readMetricsConfig } from '../observability/metrics.config';
 import { readHttpConfig } from './http.config';
 
 /**
@@ -12,6 +15,9 @@ export function validateEnvironment(env: Environment): Environment {
   readHttpConfig(reader);
   readCorsConfig(reader);
   readAuthConfig(reader);
+  readLoggingConfig(reader);
+  readMetricsConfig(reader);
+  readOpenApiConfig(reader);
 
   if (reader.problems.length > 0) {
     throw new ConfigValidationError(reader.problems);

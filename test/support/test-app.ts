@@ -1,48 +1,71 @@
-import { ConsoleLogger, INestApplication } from '@nestjs/common';
+import { Writable } from 'node:stream';
+import { INestApplication } from '@nestjs/common';
 import { createApp, CreateAppOptions } from '../../src/main';
 
-/** Collects log lines so tests can assert what the service logged, and that it logged no secret. */
-export class CapturingLogger extends ConsoleLogger {
+/** One parsed pino record. */
+export type LogRecord = Record<string, unknown> & { level: number; msg?: string; context?: string; requestId?: string };
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'log', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/**
+ * Receives the application's real log output, the JSON lines pino writes.
+ * nestjs-pino builds one root logger per process from the first
+ * application's settings, so every application a test file starts writes
+ * to this one sink.
+ */
+class LogSink extends Writable {
+  readonly raw: string[] = [];
+  readonly records: LogRecord[] = [];
   readonly lines: string[] = [];
 
-  constructor() {
-    super();
-    this.setLogLevels(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']);
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    for (const line of chunk.toString('utf8').split('\n').filter((text) => text !== '')) {
+      const record = JSON.parse(line) as LogRecord;
+      this.raw.push(line);
+      this.records.push(record);
+      this.lines.push([LEVEL_NAMES[record.level] ?? String(record.level), record.context, record.msg].filter((part) => part !== undefined).join(' '));
+    }
+    callback();
+  }
+}
+
+const sink = new LogSink();
+
+/** What the service logged since one application started, so tests can assert on it and check that no secret was logged. */
+export class CapturedLogs {
+  constructor(private readonly start: number) {}
+
+  /** Every line exactly as pino wrote it. */
+  get raw(): string[] {
+    return sink.raw.slice(this.start);
   }
 
-  override log(message: unknown, ...rest: unknown[]): void {
-    this.record('log', message, rest);
+  get records(): LogRecord[] {
+    return sink.records.slice(this.start);
   }
-  override warn(message: unknown, ...rest: unknown[]): void {
-    this.record('warn', message, rest);
-  }
-  override error(message: unknown, ...rest: unknown[]): void {
-    this.record('error', message, rest);
-  }
-  override debug(message: unknown, ...rest: unknown[]): void {
-    this.record('debug', message, rest);
+
+  /** Each record as `<level> <context> <message>`, the form Nest's console logger prints. */
+  get lines(): string[] {
+    return sink.lines.slice(this.start);
   }
 
   /** Lines that contain every one of the fragments. */
   find(...fragments: string[]): string[] {
     return this.lines.filter((line) => fragments.every((fragment) => line.includes(fragment)));
   }
-
-  private record(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, String(message), ...rest.map(String)].join(' '));
-  }
 }
 
 export interface RunningApp {
   app: INestApplication;
   url: string;
-  logs: CapturingLogger;
+  logs: CapturedLogs;
   close(): Promise<void>;
 }
 
 /**
  * Starts the real application, as `main.ts` builds it, on an ephemeral
- * loopback port with exactly the given environment (no `.env` file).
+ * loopback port with exactly the given environment (no `.env` file), its
+ * logs in JSON at debug level unless `env` sets LOG_FORMAT or LOG_LEVEL.
  * `extraImports` adds test modules next to the application's own.
  */
 export async function startApp(
@@ -51,16 +74,16 @@ export async function startApp(
 ): Promise<RunningApp> {
   const saved = { ...process.env };
   for (const name of Object.keys(process.env)) {
-    if (/^(AUTH|AUTH0|CORS|DEV_ISSUER|PORT|HOST)_?/.test(name)) {
+    if (/^(AUTH|AUTH0|CORS|DEV_ISSUER|PORT|HOST|LOG|METRICS|SWAGGER|HTTP|SHUTDOWN)_?/.test(name)) {
       delete process.env[name];
     }
   }
-  Object.assign(process.env, withoutUndefined(env));
+  Object.assign(process.env, { LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }, withoutUndefined(env));
 
-  const logs = new CapturingLogger();
+  const logs = new CapturedLogs(sink.records.length);
   let app: INestApplication;
   try {
-    app = await createApp({ ...options, envFile: false, logger: logs });
+    app = await createApp({ ...options, envFile: false, logDestination: sink });
   } finally {
     process.env = saved;
   }
