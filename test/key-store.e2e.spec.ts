@@ -257,6 +257,42 @@ describe('signing key store', () => {
     });
   });
 
+  describe('verified token cache', () => {
+    it('does not outlive the token', async () => {
+      await start({ AUTH_CLOCK_TOLERANCE: '0' });
+      const shortLived = tokens.token({ claims: { exp: Math.floor(Date.now() / 1000) + 2 } });
+      await expectAccepted(shortLived);
+      await expectAccepted(shortLived);
+
+      await sleep(2_100);
+
+      const response = await get(shortLived);
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toBe(INVALID_TOKEN_CHALLENGE);
+      expect(service!.logs.find('reason=token_expired', `request_id=${response.headers['x-request-id']}`)).toHaveLength(1);
+    });
+
+    it('drops tokens whose key was removed', async () => {
+      await start({ AUTH_JWKS_CACHE_MAX_AGE_MS: '1000' });
+      const token = tokens.token();
+      await expectAccepted(token);
+      await expectAccepted(token);
+
+      provider.keys = [secondKey.jwk];
+      await waitFor(() => service!.logs.find('JWKS keys loaded', '"key-2"').length > 0, 'the refreshed key set');
+
+      await expectKeyNotFound(token);
+    });
+
+    it('can be turned off', async () => {
+      await start({ AUTH_VERIFIED_TOKEN_CACHE_SIZE: '0' });
+      const token = tokens.token();
+
+      await expectAccepted(token);
+      await expectAccepted(token);
+    });
+  });
+
   describe('load on the provider', () => {
     it('bounds fetches under a flood of unknown kids', async () => {
       await start({ AUTH_JWKS_COOLDOWN_MS: '60000' });

@@ -48,6 +48,10 @@ export function readAuthConfig(reader: EnvReader): AuthConfig {
       : undefined,
     tokenProfile: readTokenProfile(reader),
     maxTokenLength: reader.integer('AUTH_MAX_TOKEN_LENGTH', 8_192, { min: 256, max: 65_536, unit: 'characters' }),
+    verifiedTokenCache: {
+      maxEntries: reader.integer('AUTH_VERIFIED_TOKEN_CACHE_SIZE', 10_000, { min: 0, max: 1_000_000, unit: 'tokens' }),
+      maxAgeMs: reader.integer('AUTH_VERIFIED_TOKEN_CACHE_MAX_AGE_MS', 60_000, { min: 1_000, max: 3_600_000, unit: 'milliseconds' }),
+    },
     tokenSources: readTokenSources(reader),
     realm: readRealm(reader),
     scopeClaims: readScopeClaims(reader),

@@ -13,6 +13,7 @@ import { Principal } from './principal';
 import { extractBearerToken, MissingCredentialsError } from './request/bearer-token';
 import { assertScopes, InsufficientScopeError, ScopeRequirement } from './scope-requirement';
 import { SCOPE_REQUIREMENTS } from './scopes.decorator';
+import { SigningKeysService } from './signing-keys.service';
 import { InvalidTokenError, KeySetUnavailableError, TokenContext } from './verification/auth-errors';
 import { readUntrustedIssuer } from './verification/access-token-verifier';
 import { fromJsonWebTokenError } from './verification/jsonwebtoken-errors';
@@ -40,6 +41,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   constructor(
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     private readonly reflector: Reflector,
+    private readonly signingKeys: SigningKeysService,
   ) {
     super();
   }
@@ -61,8 +63,14 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     }
 
     try {
-      await super.canActivate(context);
-      // handleRequest has returned a principal, or super.canActivate has thrown.
+      const cached = this.signingKeys.verifiedTokens.get(request.accessToken);
+      if (cached === undefined) {
+        await super.canActivate(context);
+      } else {
+        request.user = cached;
+        recordAuthAccepted(request);
+      }
+      // The principal came from the cache or from handleRequest, or an error was thrown.
       const principal = request.user as Principal;
       assertScopes(principal.scopes, rules.requirements, { kid: request.accessTokenHeader?.kid, issuer: principal.issuer });
       return true;

@@ -6,6 +6,7 @@ import { Strategy } from 'passport-jwt';
 import { authConfig } from './auth.config';
 import { ACCESS_TOKEN_VERIFIER, JWT_STRATEGY } from './auth.constants';
 import { Principal, toPrincipal } from './principal';
+import { SigningKeysService } from './signing-keys.service';
 import { AccessTokenVerifier } from './verification/access-token-verifier';
 import type { JoseHeader } from './verification/jose-header';
 import { contextOf } from './verification/token-policy';
@@ -14,6 +15,8 @@ import { contextOf } from './verification/token-policy';
 export interface AuthenticatedRequest extends Request {
   accessToken?: string;
   accessTokenHeader?: JoseHeader;
+  /** Fingerprint of the key that verified the token. */
+  accessTokenKey?: string;
   user?: Principal;
 }
 
@@ -29,6 +32,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   constructor(
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly signingKeys: SigningKeysService,
   ) {
     const { verifyOptions } = verifier.policy;
     super({
@@ -37,6 +41,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
         verifier.resolveKey(token).then(
           ({ header, key }) => {
             request.accessTokenHeader = header;
+            request.accessTokenKey = key.fingerprint;
             try {
               // jsonwebtoken 9 accepts a KeyObject and then skips its own PEM parsing.
               done(null, key.key as unknown as Buffer);
@@ -60,6 +65,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   validate(request: AuthenticatedRequest, payload: unknown): Principal {
     const header = request.accessTokenHeader as JoseHeader;
     const claims = this.verifier.checkClaims(payload, header);
-    return toPrincipal(claims, this.config.scopeClaims, { ...contextOf(header), issuer: claims.iss });
+    const principal = freezePrincipal(toPrincipal(claims, this.config.scopeClaims, { ...contextOf(header), issuer: claims.iss }));
+
+    // The principal is shared by every request that sends this token again, so it is frozen above.
+    this.signingKeys.verifiedTokens.set(request.accessToken as string, principal, request.accessTokenKey as string, this.verifier.policy.validUntilMs(claims));
+    return principal;
   }
+}
+
+function freezePrincipal(principal: Principal): Principal {
+  Object.freeze(principal.audience);
+  Object.freeze(principal.scopes);
+  return Object.freeze(principal);
 }

@@ -1,16 +1,24 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from './auth.config';
+import type { Principal } from './principal';
 import { JwksKeyStore, KeyStoreListener } from './verification/jwks-key-store';
+import { VerifiedTokenCache } from './verification/verified-token-cache';
 
-/** Owns the JWKS key store for the application's lifetime and logs its state changes. */
+/**
+ * Owns the JWKS key store and the cache of verified tokens for the
+ * application's lifetime, drops cached tokens whose key left the set, and
+ * logs the store's state changes.
+ */
 @Injectable()
 export class SigningKeysService implements OnApplicationBootstrap, OnApplicationShutdown, KeyStoreListener {
   readonly store: JwksKeyStore;
+  readonly verifiedTokens: VerifiedTokenCache<Principal>;
   private readonly logger = new Logger('SigningKeys');
 
   constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {
     this.store = new JwksKeyStore(config.jwks, this);
+    this.verifiedTokens = new VerifiedTokenCache(config.verifiedTokenCache);
   }
 
   onApplicationBootstrap(): void {
@@ -22,6 +30,7 @@ export class SigningKeysService implements OnApplicationBootstrap, OnApplication
   }
 
   keysLoaded(event: Parameters<KeyStoreListener['keysLoaded']>[0]): void {
+    this.verifiedTokens.retainKeys(event.fingerprints);
     const summary = `from ${event.jwksUri}: ${event.usableKeys} usable, kids ${JSON.stringify(event.keyIds)}`;
     if (event.previouslyFailing) {
       this.logger.log(`JWKS fetch recovered, keys loaded ${summary}`);

@@ -13,7 +13,7 @@ const MIN_RSA_MODULUS_BITS = 2048;
 
 /** Key store events, for logs and metrics: `keysLoaded` after each successful fetch, `fetchFailed` once per outage. Neither fires per request. */
 export interface KeyStoreListener {
-  keysLoaded(event: { jwksUri: string; keyIds: string[]; usableKeys: number; previouslyFailing: boolean }): void;
+  keysLoaded(event: { jwksUri: string; keyIds: string[]; usableKeys: number; previouslyFailing: boolean; fingerprints: ReadonlySet<string> }): void;
   /** The first failure of an episode; later failures of the same episode are not reported. */
   fetchFailed(event: { error: Error; jwksUri: string | undefined; servingStaleKeys: boolean }): void;
 }
@@ -164,6 +164,7 @@ export class JwksKeyStore {
         keyIds: [...keySet.byKid.keys()],
         usableKeys: keySet.all.length,
         previouslyFailing,
+        fingerprints: new Set(keySet.all.map((key) => key.fingerprint)),
       });
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -198,9 +199,10 @@ export class JwksKeyStore {
     const byKid = new Map<string, VerificationKey>();
     const all: VerificationKey[] = [];
     for (const signingKey of signingKeys) {
-      const key = createPublicKey(signingKey.getPublicKey());
+      const fingerprint = signingKey.getPublicKey();
+      const key = createPublicKey(fingerprint);
       const weakRsa = key.asymmetricKeyType?.startsWith('rsa') === true && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS;
-      const verificationKey: VerificationKey = { key, kid: signingKey.kid, jwkAlgorithm: signingKey.alg };
+      const verificationKey: VerificationKey = { key, fingerprint, kid: signingKey.kid, jwkAlgorithm: signingKey.alg };
       if (signingKey.kid !== undefined && !byKid.has(signingKey.kid)) {
         byKid.set(signingKey.kid, verificationKey);
       }

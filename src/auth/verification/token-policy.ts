@@ -21,6 +21,8 @@ export interface AccessTokenClaims {
 /** A key from the JWKS, imported once, with the `alg` its JWK declared, if any. */
 export interface VerificationKey {
   key: KeyObject;
+  /** The key's SPKI in PEM form, which identifies the key material whatever its `kid`. */
+  fingerprint: string;
   kid: string | undefined;
   jwkAlgorithm: string | undefined;
 }
@@ -168,6 +170,15 @@ export class TokenPolicy {
     }
 
     return claims as AccessTokenClaims;
+  }
+
+  /** Last moment, in epoch milliseconds, at which these claims still pass the time checks. */
+  validUntilMs(claims: AccessTokenClaims): number {
+    const tolerance = this.config.clockToleranceSeconds;
+    const maxAge = this.config.maxTokenAgeSeconds;
+    const expiry = claims.exp + tolerance;
+    const ageLimit = maxAge === undefined || claims.iat === undefined ? Number.POSITIVE_INFINITY : claims.iat + maxAge + tolerance;
+    return Math.min(expiry, ageLimit) * 1000;
   }
 }
 
