@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { pino } from 'pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import { ensureRequestId } from '../common/request-id';
@@ -43,7 +44,7 @@ export function buildLoggerParams(config: LoggingConfig, destination: Destinatio
     },
   };
 
-  const stream = destination ?? (config.format === 'pretty' ? prettyStream() : undefined);
+  const stream = destination ?? (config.format === 'pretty' ? prettyStream() : asyncStandardOutput());
   return { pinoHttp: stream === undefined ? options : [options, stream] };
 }
 
@@ -69,6 +70,15 @@ function levelFor(request: IncomingMessage, response: ServerResponse, error?: Er
     return 'debug';
   }
   return 'info';
+}
+
+/**
+ * Writes JSON lines to standard output without blocking the request that
+ * logged them; lines queued while a write is in flight go out together.
+ * pino flushes what is queued when the process exits.
+ */
+function asyncStandardOutput(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
 }
 
 /** Creates a pino-pretty stream in this process rather than a worker-thread transport, which would need flushing at exit. */
