@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { parseEnv } from 'node:util';
 import { INestApplication, Logger, LoggerService } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -8,6 +9,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import { assignRequestId } from './common/request-id';
 import type { AuthConfig } from './auth/auth-config.type';
 import { enableGracefulShutdown } from './common/graceful-shutdown';
 import type { CorsConfig } from './config/cors.config';
@@ -37,6 +39,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   });
   app.useLogger(options.logger ?? app.get(PinoNestLogger));
   app.disable('x-powered-by');
+  // First of all middleware, so that even a body the parser rejects gets an id in its error response.
+  app.use(assignRequestId);
 
   const config = app.get(ConfigService);
   const http = config.getOrThrow<HttpConfig>('http');
@@ -71,14 +75,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
 
 /** Validates the environment, `.env` included, before Nest starts, so a mistake prints one clear message and no stack trace. */
 function checkEnvironment(logger: Logger): void {
-  const fileEnv = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {};
+  const env = { ...(existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {}), ...process.env };
   try {
-    validateEnvironment({ ...fileEnv, ...process.env });
+    validateEnvironment(env);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) {
       throw error;
     }
-    logger.error(error.message);
+    // pino is not running yet; in production write the same JSON line shape it would, so log collectors can parse it.
+    if (env.NODE_ENV === 'production' || env.LOG_FORMAT === 'json') {
+      process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), context: 'Bootstrap', msg: error.message, problems: error.problems })}\n`);
+    } else {
+      logger.error(error.message);
+    }
     process.exit(1);
   }
 }
@@ -101,7 +110,8 @@ async function bootstrap(): Promise<void> {
   await (http.host === undefined ? app.listen(http.port) : app.listen(http.port, http.host));
   enableGracefulShutdown(app, { timeoutMs: http.shutdownTimeoutMs, logger });
 
-  logger.log(`Listening on ${await app.getUrl()}`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.log(`Listening on http://${http.host ?? 'localhost'}:${port} (${http.host === undefined ? 'all interfaces' : 'this interface only'})`);
   logger.log(
     `Trusting issuer ${auth.issuer} (${auth.issuerSource}), audience ${auth.audience}, algorithms ${auth.algorithms.join(',')}, keys from ${auth.jwks.uri ?? `the jwks_uri in ${auth.issuer}'s metadata`}`,
   );

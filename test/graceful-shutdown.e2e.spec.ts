@@ -146,7 +146,7 @@ describe('graceful shutdown', () => {
   it('finishes a request in flight and exits 0', async () => {
     service = start({ SHUTDOWN_TIMEOUT_MS: '5000' });
     const listening = await service.waitForLog('Listening on');
-    const url = String(listening.msg).replace('Listening on ', '');
+    const url = String(listening.msg).replace(/^Listening on (\S+).*$/, '$1');
     await service.waitForLog('JWKS keys loaded');
     await sleep(150);
 
@@ -169,7 +169,7 @@ describe('graceful shutdown', () => {
   it('closes connections after SHUTDOWN_TIMEOUT_MS and exits 1', async () => {
     service = start({ SHUTDOWN_TIMEOUT_MS: '200' });
     const listening = await service.waitForLog('Listening on');
-    const url = String(listening.msg).replace('Listening on ', '');
+    const url = String(listening.msg).replace(/^Listening on (\S+).*$/, '$1');
     await service.waitForLog('JWKS keys loaded');
     await sleep(150);
 

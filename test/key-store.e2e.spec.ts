@@ -115,11 +115,14 @@ describe('signing key store', () => {
         response.writeHead(503).end();
       };
       await start();
+      await waitFor(() => failureLogCount() === 1, 'the first failed fetch');
 
       const notReady = await request(service!.url).get('/health/ready');
       const live = await request(service!.url).get('/health/live');
       expect(notReady.status).toBe(503);
       expect(notReady.headers['www-authenticate']).toBeUndefined();
+      expect(notReady.body).toMatchObject({ statusCode: 503, error: 'not_ready' });
+      expect(notReady.body.message).toMatch(/^No usable signing keys: .*HTTP 503/);
       expect(live.status).toBe(200);
       expect(live.headers['www-authenticate']).toBeUndefined();
       await expectUnavailable(tokens.token());

@@ -248,6 +248,7 @@ describe('operations settings', () => {
     expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="metrics"');
     expect(wrong.status).toBe(401);
     expect(wrong.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect(wrong.body).toEqual({ statusCode: 401, error: 'unauthorized', message: 'A valid metrics token is required', requestId: wrong.headers['x-request-id'] });
     expect(right.status).toBe(200);
     expect(right.headers['www-authenticate']).toBeUndefined();
     expect(right.text).toContain('http_requests_total');
@@ -285,5 +286,17 @@ describe('operations settings', () => {
 
     expect(response.status).toBe(413);
     expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(response.body).toEqual({ statusCode: 413, error: 'payload_too_large', message: expect.any(String), requestId: response.headers['x-request-id'] });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers malformed JSON in the common error shape', async () => {
+    service = await startApp(issuer());
+
+    const response = await request(service.url).post('/api/external').set('Content-Type', 'application/json').set('X-Request-Id', 'bad-json-1').send('{oops');
+
+    expect(response.status).toBe(400);
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'bad_request', requestId: 'bad-json-1' });
   });
 });

@@ -44,6 +44,14 @@ function token(header: Record<string, unknown> | string, payload: Record<string,
   return signCompact(header, payload, signingKey, alg);
 }
 
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Sets an unused low bit of the signature's last character: the same signature bytes, another string. */
+function nonCanonical(compact: string): string {
+  const last = compact.at(-1) as string;
+  return compact.slice(0, -1) + BASE64URL_ALPHABET[BASE64URL_ALPHABET.indexOf(last) ^ 1];
+}
+
 function bearer(value: string): string {
   return `Bearer ${value}`;
 }
@@ -91,6 +99,7 @@ const cases: Case[] = [
   { name: 'payload a JSON array', authorization: () => bearer(token(rs(), '[1]')), outcome: rejected('token_malformed') },
   { name: 'payload JSON null', authorization: () => bearer(token(rs(), 'null')), outcome: rejected('token_malformed') },
   { name: 'signature stripped', authorization: () => bearer(token(rs()).replace(/\.[^.]+$/, '.')), outcome: rejected('token_malformed') },
+  { name: 'non-canonical signature encoding', authorization: () => bearer(nonCanonical(token(rs()))), outcome: rejected('token_malformed') },
   { name: 'signature garbage', authorization: () => bearer(token(rs()).replace(/\.[^.]+$/, '.AAAA')), outcome: rejected('signature_invalid') },
   { name: 'token over the length limit', authorization: () => bearer(token(rs(), claims({ padding: 'x'.repeat(9_000) }))), outcome: rejected('token_too_long') },
 

@@ -10,6 +10,11 @@ export class SigningKeysHealthIndicator {
     private readonly signingKeys: SigningKeysService,
   ) {}
 
+  /** Current state of the key store, for messages; contains no key material. */
+  describe(): ReturnType<SigningKeysService['store']['describe']> {
+    return this.signingKeys.store.describe();
+  }
+
   check(key = 'signing_keys'): HealthIndicatorResult {
     const state = this.signingKeys.store.describe();
     const details = { jwksUri: state.jwksUri ?? null, keyIds: state.keyIds, ageMs: state.ageMs ?? null };

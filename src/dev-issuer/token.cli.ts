@@ -6,6 +6,8 @@ import { mintDevelopmentToken } from './dev-issuer';
 const USAGE = `Usage: npm run -s token -- [options]
 
 Prints an access token signed by the built-in development issuer.
+Reads DEV_ISSUER_PORT and DEV_ISSUER_KEY_FILE from the environment or .env:
+set them as for the service, or the service rejects the token.
 
 Options:
   --scope <scopes>       space-separated scopes for the "scope" claim; repeatable (default: none)
@@ -32,6 +34,9 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('the development issuer is off when NODE_ENV=production, so its tokens would be rejected; get a token from your identity provider');
+  }
   const expiresIn = Number(values['expires-in']);
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 86_400) {
     throw new Error(`--expires-in must be a whole number of seconds from 1 to 86400, not "${values['expires-in']}"`);

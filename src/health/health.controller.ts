@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth';
 import { SigningKeysHealthIndicator } from '../auth/signing-keys.health';
@@ -22,7 +22,16 @@ export class HealthController {
   /** Readiness: signing keys are loaded, so valid tokens can be verified. */
   @Get('ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.signingKeys.check()]);
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.signingKeys.check()]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) {
+        throw error;
+      }
+      // Terminus's own body would be replaced by the common error shape; keep its reason in the message.
+      const lastError = this.signingKeys.describe().lastError ?? 'keys not loaded yet';
+      throw new ServiceUnavailableException({ error: 'not_ready', message: `No usable signing keys: ${lastError}` }, { cause: error });
+    }
   }
 }

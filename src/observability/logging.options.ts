@@ -61,8 +61,12 @@ function serializeRequest(request: IncomingMessage | undefined): Record<string, 
   };
 }
 
-/** Server errors at error, client errors at info (each auth failure is also logged with its reason), healthy probes at debug. */
+/** Server errors at error, failing readiness probes at warn, client errors at info (each auth failure is also logged with its reason), healthy probes at debug. */
 function levelFor(request: IncomingMessage, response: ServerResponse, error?: Error): LevelWithSilent {
+  if ((request.url ?? '').startsWith(HEALTH_PATH_PREFIX) && response.statusCode === 503) {
+    // A failing readiness probe is expected during a provider outage, which the key store already logs once.
+    return 'warn';
+  }
   if (error !== undefined || response.statusCode >= 500) {
     return 'error';
   }

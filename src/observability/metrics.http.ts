@@ -1,5 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorBody } from '../common/error-response.filter';
+import type { RequestWithId } from '../common/request-id';
 import type { MetricsConfig } from './metrics.config';
 import type { MetricsService } from './metrics.service';
 
@@ -20,7 +22,13 @@ export function metricsEndpoint(metrics: MetricsService, config: MetricsConfig):
       return;
     }
     if (expectedDigest !== undefined && !timingSafeEqual(sha256(request.headers.authorization ?? ''), expectedDigest)) {
-      response.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('A valid metrics token is required.\n');
+      const body: ErrorBody = {
+        statusCode: 401,
+        error: 'unauthorized',
+        message: 'A valid metrics token is required',
+        requestId: (request as RequestWithId).id,
+      };
+      response.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"').json(body);
       return;
     }
 

@@ -24,6 +24,11 @@ export function decodeJoseHeader(token: string): JoseHeader {
   if (parts.length !== 3 || !BASE64URL.test(parts[0]) || !BASE64URL.test(parts[1]) || !/^[A-Za-z0-9_-]*$/.test(parts[2])) {
     throw new InvalidTokenError('token_malformed', 'token is not a compact JWS with three base64url parts');
   }
+  // Buffer ignores the unused low bits of a segment's last character, so without this check
+  // several token strings would carry one signature (RFC 4648 section 3.5 lets decoders reject them).
+  if (!parts.every(isCanonicalBase64url)) {
+    throw new InvalidTokenError('token_malformed', 'token segment is not canonical base64url');
+  }
 
   let header: unknown;
   try {
@@ -47,6 +52,10 @@ export function decodeJoseHeader(token: string): JoseHeader {
     throw new InvalidTokenError('header_invalid', '"typ" header parameter is not a string', context);
   }
   return fields as JoseHeader;
+}
+
+function isCanonicalBase64url(segment: string): boolean {
+  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
 }
 
 function isSafeKeyId(kid: unknown): kid is string {
