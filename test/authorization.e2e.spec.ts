@@ -1,10 +1,11 @@
+import { ServiceFixture, startServiceWithJwks } from './support/service-fixture';
 import { Controller, Get, Module } from '@nestjs/common';
 import { CurrentPrincipal, OptionalAuth, Public, RequireAnyScope, RequireScopes } from '../src/auth';
 import type { Principal } from '../src/auth';
 import { Exchange, get, linesWithReason, rejectionLines } from './support/exchange';
 import { JwksServer } from './support/jwks-server';
 import { rsaKey } from './support/keys';
-import { RunningApp, startApp } from './support/test-app';
+import { RunningApp } from './support/test-app';
 import { TokenFactory } from './support/tokens';
 
 const AUDIENCE = 'https://api.example.test';
@@ -100,20 +101,14 @@ describe('authorization', () => {
   let service: RunningApp;
   let tokens: TokenFactory;
 
+  let fixture: ServiceFixture;
+
   beforeAll(async () => {
-    jwks = await new JwksServer().start();
-    jwks.keys = [signingKey.jwk];
-    service = await startApp(
-      { AUTH_ISSUER_URL: jwks.issuer, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URI: jwks.jwksUri },
-      { extraImports: [TestFeatureModule] },
-    );
-    tokens = new TokenFactory(jwks.issuer, AUDIENCE, signingKey);
+    fixture = await startServiceWithJwks(signingKey, {}, [TestFeatureModule]);
+    ({ jwks, service, tokens } = fixture);
   });
 
-  afterAll(async () => {
-    await service.close();
-    await jwks.stop();
-  });
+  afterAll(() => fixture.stop());
 
   function withScope(scope: string | undefined, claims: Record<string, unknown> = {}): string {
     return `Bearer ${tokens.token({ claims: { scope, ...claims } })}`;
@@ -355,22 +350,14 @@ describe('configured scope claims', () => {
   let service: RunningApp;
   let tokens: TokenFactory;
 
+  let fixture: ServiceFixture;
+
   beforeAll(async () => {
-    jwks = await new JwksServer().start();
-    jwks.keys = [signingKey.jwk];
-    service = await startApp({
-      AUTH_ISSUER_URL: jwks.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URI: jwks.jwksUri,
-      AUTH_SCOPE_CLAIMS: 'https://example.test/roles',
-    });
-    tokens = new TokenFactory(jwks.issuer, AUDIENCE, signingKey);
+    fixture = await startServiceWithJwks(signingKey, { AUTH_SCOPE_CLAIMS: 'https://example.test/roles' });
+    ({ jwks, service, tokens } = fixture);
   });
 
-  afterAll(async () => {
-    await service.close();
-    await jwks.stop();
-  });
+  afterAll(() => fixture.stop());
 
   it('reads scopes from the configured claim', async () => {
     const token = tokens.token({ claims: { scope: undefined, 'https://example.test/roles': ['read:admin-messages'] } });

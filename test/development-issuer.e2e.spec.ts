@@ -1,5 +1,5 @@
+import { freePort } from './support/ports';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -7,13 +7,6 @@ import { DEV_AUDIENCE } from '../src/dev-issuer/dev-issuer.constants';
 import { mintDevelopmentToken } from '../src/dev-issuer/dev-issuer';
 import { RunningApp, startApp } from './support/test-app';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('development issuer', () => {
   let directory: string;

@@ -1,10 +1,10 @@
+import { ServiceFixture, startServiceWithJwks } from './support/service-fixture';
 import request from 'supertest';
 import { JwksServer } from './support/jwks-server';
 import { rsaKey, signCompact } from './support/keys';
-import { startApp, RunningApp } from './support/test-app';
+import { RunningApp } from './support/test-app';
 import { TokenFactory } from './support/tokens';
 
-const AUDIENCE = 'https://api.example.test';
 const SUCCESS = { msg: 'Your Access Token was successfully validated!' };
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or has expired"';
 
@@ -15,17 +15,14 @@ describe('GET /api/external', () => {
   let service: RunningApp;
   let tokens: TokenFactory;
 
+  let fixture: ServiceFixture;
+
   beforeAll(async () => {
-    jwks = await new JwksServer().start();
-    jwks.keys = [signingKey.jwk];
-    service = await startApp({ AUTH_ISSUER_URL: jwks.issuer, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URI: jwks.jwksUri });
-    tokens = new TokenFactory(jwks.issuer, AUDIENCE, signingKey);
+    fixture = await startServiceWithJwks(signingKey);
+    ({ jwks, service, tokens } = fixture);
   });
 
-  afterAll(async () => {
-    await service.close();
-    await jwks.stop();
-  });
+  afterAll(() => fixture.stop());
 
   /** Sends the request and returns the response together with the log lines it produced. */
   async function call(authorization?: string) {

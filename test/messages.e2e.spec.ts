@@ -1,10 +1,10 @@
+import { ServiceFixture, startServiceWithJwks } from './support/service-fixture';
 import { get, linesWithReason, rejectionLines } from './support/exchange';
 import { JwksServer } from './support/jwks-server';
 import { rsaKey } from './support/keys';
-import { RunningApp, startApp } from './support/test-app';
+import { RunningApp } from './support/test-app';
 import { TokenFactory } from './support/tokens';
 
-const AUDIENCE = 'https://api.example.test';
 const ADMIN_SCOPE = 'read:admin-messages';
 const ADMIN_CHALLENGE = `Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a scope this request requires: ${ADMIN_SCOPE}", scope="${ADMIN_SCOPE}"`;
 
@@ -14,17 +14,14 @@ describe('messages example routes', () => {
   let service: RunningApp;
   let tokens: TokenFactory;
 
+  let fixture: ServiceFixture;
+
   beforeAll(async () => {
-    jwks = await new JwksServer().start();
-    jwks.keys = [signingKey.jwk];
-    service = await startApp({ AUTH_ISSUER_URL: jwks.issuer, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URI: jwks.jwksUri });
-    tokens = new TokenFactory(jwks.issuer, AUDIENCE, signingKey);
+    fixture = await startServiceWithJwks(signingKey);
+    ({ jwks, service, tokens } = fixture);
   });
 
-  afterAll(async () => {
-    await service.close();
-    await jwks.stop();
-  });
+  afterAll(() => fixture.stop());
 
   function bearer(claims: Record<string, unknown> = {}): string {
     return `Bearer ${tokens.token({ claims })}`;

@@ -1,3 +1,4 @@
+import { ServiceFixture, startServiceWithJwks } from './support/service-fixture';
 import request from 'supertest';
 import { JwksServer } from './support/jwks-server';
 import { rsaKey } from './support/keys';
@@ -22,23 +23,14 @@ describe('logging, metrics and documentation', () => {
   let service: RunningApp;
   let tokens: TokenFactory;
 
+  let fixture: ServiceFixture;
+
   beforeAll(async () => {
-    jwks = await new JwksServer().start();
-    jwks.keys = [signingKey.jwk];
-    service = await startApp({
-      AUTH_ISSUER_URL: jwks.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URI: jwks.jwksUri,
-      AUTH_JWKS_TIMEOUT_MS: '300',
-      AUTH_JWKS_COOLDOWN_MS: String(COOLDOWN_MS),
-    });
-    tokens = new TokenFactory(jwks.issuer, AUDIENCE, signingKey);
+    fixture = await startServiceWithJwks(signingKey, { AUTH_JWKS_TIMEOUT_MS: '300', AUTH_JWKS_COOLDOWN_MS: String(COOLDOWN_MS) });
+    ({ jwks, service, tokens } = fixture);
   });
 
-  afterAll(async () => {
-    await service.close();
-    await jwks.stop();
-  });
+  afterAll(() => fixture.stop());
 
   async function scrape(): Promise<string> {
     const response = await request(service.url).get('/metrics');
