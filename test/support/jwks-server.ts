@@ -15,9 +15,9 @@ export const OAUTH_METADATA_PATH = '/.well-known/oauth-authorization-server';
  */
 export class JwksServer {
   keys: object[] = [];
-  /** Metadata served at the OpenID Connect discovery path; undefined answers 404. */
+  /** Metadata served at the OpenID Connect discovery path; undefined returns 404. */
   openIdMetadata: Record<string, unknown> | undefined;
-  /** Metadata served at the RFC 8414 path; undefined answers 404. */
+  /** Metadata served at the RFC 8414 path; undefined returns 404. */
   oauthMetadata: Record<string, unknown> | undefined;
   /** Replaces the normal JWKS response, for fault injection. */
   handler: RequestHandler | undefined;

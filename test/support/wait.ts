@@ -1,4 +1,4 @@
-/** Polls `condition` every 20 ms until it holds or `timeoutMs` passes, then fails with `description`. */
+/** Polls `condition` every 20 ms until it is true or `timeoutMs` passes, then fails with `description`. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, description: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
