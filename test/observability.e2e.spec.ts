@@ -61,7 +61,14 @@ describe('logging, metrics and documentation', () => {
 
       const completed = records.filter((record) => record.msg === 'request completed');
       expect(completed).toHaveLength(1);
-      expect(completed[0]).toMatchObject({ requestId, route: '/api/external', req: { method: 'GET', url: '/api/external' }, res: { statusCode: 401 } });
+      expect(completed[0]).toMatchObject({
+        requestId,
+        route: '/api/external',
+        req: { method: 'GET', url: '/api/external' },
+        res: { statusCode: 401 },
+        auth: 'rejected',
+        authReason: 'token_expired',
+      });
       expect(typeof completed[0].durationMs).toBe('number');
 
       const output = raw.join('\n');

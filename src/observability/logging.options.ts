@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import { ensureRequestId } from '../common/request-id';
+import { authOutcomeOf } from './auth-outcome';
 import type { LoggingConfig } from './logging.config';
 import { REDACTED, REDACTED_PATHS, redactUrl, scrubRecord, scrubSecrets } from './redaction';
 import { routeLabel } from './route-label';
@@ -29,9 +30,14 @@ export function buildLoggerParams(config: LoggingConfig, destination: Destinatio
     },
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     customLogLevel: levelFor,
-    customSuccessObject: (request, _response, value: Record<string, unknown>) => ({ ...value, route: routeLabel(request) }),
+    customSuccessObject: (request, _response, value: Record<string, unknown>) => ({ ...value, route: routeLabel(request), ...authFields(request) }),
     // pino-http attaches a made-up Error with its own stack to every 5xx line; the error filter logs real errors with their stack.
-    customErrorObject: (request, _response, _error, value: Record<string, unknown>) => ({ res: value.res, durationMs: value.durationMs, route: routeLabel(request) }),
+    customErrorObject: (request, _response, _error, value: Record<string, unknown>) => ({
+      res: value.res,
+      durationMs: value.durationMs,
+      route: routeLabel(request),
+      ...authFields(request),
+    }),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     redact: { paths: REDACTED_PATHS, censor: REDACTED },
@@ -46,6 +52,15 @@ export function buildLoggerParams(config: LoggingConfig, destination: Destinatio
 
   const stream = destination ?? (config.format === 'pretty' ? prettyStream() : asyncStandardOutput());
   return { pinoHttp: stream === undefined ? options : [options, stream] };
+}
+
+/** The bearer guard's decision, for the request line: `auth` is accepted or rejected, `authReason` the reason code of a rejection. */
+function authFields(request: IncomingMessage): Record<string, string> {
+  const outcome = authOutcomeOf(request);
+  if (outcome === undefined) {
+    return {};
+  }
+  return outcome.result === 'accepted' ? { auth: 'accepted' } : { auth: 'rejected', authReason: outcome.reason };
 }
 
 function serializeRequest(request: IncomingMessage | undefined): Record<string, unknown> {
