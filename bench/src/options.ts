@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { IMPLEMENTATIONS } from './servers';
+import { IMPLEMENTATIONS, SERVICE_ID } from './servers';
 
 export type Mode = 'full' | 'smoke' | 'memory' | 'profile';
 
@@ -26,7 +26,8 @@ Compares this service with baseline implementations under autocannon load on 127
 Modes (default: comparison, then the memory cell):
   --smoke              a second or so per cell, to check that the harness works
   --memory             only the memory cell
-  --profile            only CPU profiles (node --cpu-prof) of this service, one per workload
+  --profile            only CPU profiles (node --cpu-prof), one per workload, of this
+                       service or of the implementations that --only names
 
 Options:
   --rounds N           interleaved rounds of the comparison (default 3)
@@ -34,7 +35,8 @@ Options:
   --warmup S           seconds of unmeasured load before each cell (default 2)
   --connections N      concurrent autocannon connections (default 50)
   --port N             first port for the servers; they use N to N+${IMPLEMENTATIONS.length - 1} (default 3400)
-  --only IDS           comma-separated implementations to run (default all):
+  --only IDS           comma-separated implementations to run (default all, or only
+                       this service with --profile):
                        ${IMPLEMENTATIONS.map((implementation) => implementation.id).join(', ')}
   --memory-tokens N    distinct valid tokens in the memory cell (default 100000, 300000 with --memory)
   --memory-seconds S   time limit of the memory cell (default 60, 180 with --memory)
@@ -83,7 +85,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const smoke = mode === 'smoke';
 
   const known = IMPLEMENTATIONS.map((implementation) => implementation.id);
-  const implementations = values.only === undefined ? known : values.only.split(',').map((id) => id.trim());
+  let implementations = known;
+  if (values.only !== undefined) {
+    implementations = values.only.split(',').map((id) => id.trim());
+  } else if (mode === 'profile') {
+    implementations = [SERVICE_ID];
+  }
   const unknown = implementations.filter((id) => !known.includes(id));
   if (unknown.length > 0) {
     throw new Error(`--only names unknown implementation ${unknown.join(', ')}. Use ids from: ${known.join(', ')}.`);

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LoadResult, runLoad, Workload, WorkloadId } from './load';
+import { LoadResult, runLoad, Workload } from './load';
 import { LocalIssuer } from './issuer';
 import { mintTokens } from './minting';
 import { BenchOptions, parseOptions, USAGE } from './options';
@@ -64,7 +64,8 @@ interface RunResults {
   options: BenchOptions;
   comparison?: { summary: ComparisonSummary; cells: CellRecord[]; processes: ProcessRecord[] };
   memory?: MemoryResult;
-  profiles?: Partial<Record<WorkloadId, ProfileSummary>>;
+  /** Keyed by `<implementation>-<workload>`. */
+  profiles?: Record<string, ProfileSummary>;
   problems: string[];
 }
 
@@ -91,8 +92,11 @@ async function main(): Promise<void> {
     if (options.mode !== 'profile' && options.implementations.includes(SERVICE_ID)) {
       results.memory = await runMemoryCell(context);
     }
-    if ((options.mode === 'profile' || options.mode === 'smoke') && options.implementations.includes(SERVICE_ID)) {
-      results.profiles = await runProfiles(context);
+    if (options.mode === 'profile') {
+      results.profiles = await runProfiles(context, options.implementations);
+    }
+    if (options.mode === 'smoke' && options.implementations.includes(SERVICE_ID)) {
+      results.profiles = await runProfiles(context, [SERVICE_ID]);
     }
   } finally {
     await context.issuer.stop();
@@ -264,52 +268,65 @@ function checkMemoryLoad(context: RunContext, load: LoadResult): void {
   }
 }
 
-/** Profiles this service under each workload, one process and one `.cpuprofile` per workload. */
-async function runProfiles(context: RunContext): Promise<Partial<Record<WorkloadId, ProfileSummary>>> {
+/** Profiles each implementation under each workload it serves, one process and one `.cpuprofile` per cell. */
+async function runProfiles(context: RunContext, implementationIds: string[]): Promise<Record<string, ProfileSummary>> {
   const { options } = context;
-  const service = serviceImplementation();
-  const summaries: Partial<Record<WorkloadId, ProfileSummary>> = {};
+  const summaries: Record<string, ProfileSummary> = {};
 
-  for (const workload of context.workloads) {
-    const name = `service-${workload.id}.cpuprofile`;
-    const file = join(context.directory, 'profiles', name);
-    const server = await startServer(context, service, `profile-${workload.id}`, [
-      '--cpu-prof',
-      '--cpu-prof-dir',
-      join(context.directory, 'profiles'),
-      '--cpu-prof-name',
-      name,
-      '--require',
-      join(__dirname, 'exit-on-signal.js'),
-    ]);
-
-    let window: { startMicros: number; endMicros: number };
-    try {
-      if (options.warmupSeconds > 0) {
-        await runLoad(server.url, workload, { connections: options.connections, durationSeconds: options.warmupSeconds });
-      }
-      const startMicros = Number(process.hrtime.bigint() / 1000n);
-      const result = await runLoad(server.url, workload, { connections: options.connections, durationSeconds: options.profileSeconds });
-      window = { startMicros, endMicros: Number(process.hrtime.bigint() / 1000n) };
-      checkCell(context, `profile ${workload.id}`, result);
-      console.log(`profile ${workload.id}: ${result.requestsPerSecond.toFixed(0)} req/s under --cpu-prof`);
-
-      server.signal('SIGUSR2');
-      if (!(await server.waitForExit(30_000))) {
-        context.problems.push(`profile ${workload.id}: the service did not exit within 30 s of SIGUSR2, so no profile was written`);
+  for (const implementation of IMPLEMENTATIONS.filter((candidate) => implementationIds.includes(candidate.id))) {
+    for (const workload of context.workloads) {
+      if (!implementation.checksTokens && workload.expectedStatus !== 200) {
         continue;
       }
-    } finally {
-      await server.stop();
+      const cell = `${implementation.id}-${workload.id}`;
+      const summary = await profileCell(context, implementation, workload);
+      if (summary !== undefined) {
+        summaries[cell] = summary;
+        const markdown = `## ${implementation.label}: ${workload.label}\n\n${profileMarkdown(summary)}\n`;
+        writeFileSync(join(context.directory, 'profiles', `${cell}.md`), markdown);
+        console.log(`\n${markdown}`);
+      }
     }
-
-    const summary = summarizeProfile(file, window);
-    summaries[workload.id] = summary;
-    const markdown = `## ${workload.label}\n\n${profileMarkdown(summary)}\n`;
-    writeFileSync(join(context.directory, 'profiles', `service-${workload.id}.md`), markdown);
-    console.log(`\n${markdown}`);
   }
   return summaries;
+}
+
+async function profileCell(context: RunContext, implementation: Implementation, workload: Workload): Promise<ProfileSummary | undefined> {
+  const { options } = context;
+  const cell = `${implementation.id}-${workload.id}`;
+  const name = `${cell}.cpuprofile`;
+  const file = join(context.directory, 'profiles', name);
+  const server = await startServer(context, implementation, `profile-${workload.id}`, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    join(context.directory, 'profiles'),
+    '--cpu-prof-name',
+    name,
+    '--require',
+    join(__dirname, 'exit-on-signal.js'),
+  ]);
+
+  let window: { startMicros: number; endMicros: number };
+  try {
+    if (options.warmupSeconds > 0) {
+      await runLoad(server.url, workload, { connections: options.connections, durationSeconds: options.warmupSeconds });
+    }
+    const startMicros = Number(process.hrtime.bigint() / 1000n);
+    const result = await runLoad(server.url, workload, { connections: options.connections, durationSeconds: options.profileSeconds });
+    window = { startMicros, endMicros: Number(process.hrtime.bigint() / 1000n) };
+    checkCell(context, `profile ${cell}`, result);
+    console.log(`profile ${cell}: ${result.requestsPerSecond.toFixed(0)} req/s under --cpu-prof`);
+
+    server.signal('SIGUSR2');
+    if (!(await server.waitForExit(30_000))) {
+      context.problems.push(`profile ${cell}: the server did not exit within 30 s of SIGUSR2, so no profile was written`);
+      return undefined;
+    }
+  } finally {
+    await server.stop();
+  }
+
+  return summarizeProfile(file, window);
 }
 
 function serviceImplementation(): Implementation {
@@ -375,8 +392,8 @@ function writeResults(context: RunContext, results: RunResults): void {
   if (results.memory !== undefined) {
     sections.push('## Memory (this service)', '', memoryMarkdown(results.memory), '');
   }
-  for (const [workload, summary] of Object.entries(results.profiles ?? {})) {
-    sections.push(`## CPU profile: ${WORKLOAD_LABELS[workload as WorkloadId]}`, '', profileMarkdown(summary), '');
+  for (const [cell, summary] of Object.entries(results.profiles ?? {})) {
+    sections.push(`## CPU profile: ${cell}`, '', profileMarkdown(summary), '');
   }
   if (results.problems.length > 0) {
     sections.push('## Problems', '', ...results.problems.map((problem) => `- ${problem}`), '');

@@ -29,6 +29,7 @@ export const IMPLEMENTATIONS: readonly Implementation[] = [
   },
   { id: 'fastify-jwt', label: 'Fastify + @fastify/jwt + get-jwks', entry: join(APPS_DIR, 'fastify-jwt.js'), checksTokens: true },
   { id: 'jose-http', label: 'node:http + jose', entry: join(APPS_DIR, 'jose-http.js'), checksTokens: true },
+  { id: 'nest-no-auth', label: 'NestJS on Express, no auth (floor)', entry: join(APPS_DIR, 'nest-no-auth.js'), checksTokens: false },
   { id: 'no-auth-http', label: 'node:http, no auth (floor)', entry: join(APPS_DIR, 'no-auth-http.js'), checksTokens: false },
 ];
 
