@@ -35,6 +35,8 @@ export interface LoadResult {
   /** Connection errors and timeouts, as autocannon counts them. */
   errors: number;
   timeouts: number;
+  /** CPU time the server process used during the run, all threads, in seconds; set by the caller. */
+  serverCpuSeconds?: number;
 }
 
 /** Loads `url` with `GET` requests carrying the workload's tokens, for a bounded time. */

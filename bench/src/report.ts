@@ -38,6 +38,10 @@ export interface AggregatedCell {
   non2xx: number;
   unexpectedStatus: number;
   errors: number;
+  /** Median over rounds of the server's CPU time per completed request, in microseconds. */
+  medianCpuMicrosPerRequest: number | undefined;
+  /** Median over rounds of the server's CPU use, in cores (1 = one core busy all the time). */
+  medianServerCores: number | undefined;
 }
 
 export interface ImplementationSummary {
@@ -75,6 +79,7 @@ export interface RunEnvironment {
 const REPORTED_PACKAGES = [
   '@nestjs/core',
   '@nestjs/platform-express',
+  'express',
   '@nestjs/passport',
   'passport-jwt',
   'jsonwebtoken',
@@ -169,6 +174,12 @@ function aggregate(results: LoadResult[]): AggregatedCell {
     non2xx: sum(results.map((result) => result.non2xx)),
     unexpectedStatus: sum(results.map((result) => result.unexpectedStatus)),
     errors: sum(results.map((result) => result.errors + result.timeouts)),
+    medianCpuMicrosPerRequest: medianOfDefined(
+      results.map((result) => (result.serverCpuSeconds === undefined || result.requests === 0 ? undefined : (1e6 * result.serverCpuSeconds) / result.requests)),
+    ),
+    medianServerCores: medianOfDefined(
+      results.map((result) => (result.serverCpuSeconds === undefined || result.durationSeconds === 0 ? undefined : result.serverCpuSeconds / result.durationSeconds)),
+    ),
   };
 }
 
@@ -184,13 +195,18 @@ export function comparisonMarkdown(summary: ComparisonSummary): string {
     lines.push(`| ${row.label} | ${rates.join(' | ')} | ${row.jwksFetchesPerProcess.join(', ')} | ${formatMiB(row.peakRssBytes)} |`);
   }
 
-  lines.push('', '| implementation | workload | p50 (ms) | p99 (ms) | non-2xx | unexpected status | errors |', '|---|---|--:|--:|--:|--:|--:|');
+  lines.push(
+    '',
+    '| implementation | workload | p50 (ms) | p99 (ms) | server CPU per request (µs) | server CPU (cores) | non-2xx | unexpected status | errors |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|',
+  );
   for (const row of summary.implementations) {
     for (const workload of WORKLOADS) {
       const cell = row.workloads[workload];
       if (cell !== undefined) {
         lines.push(
-          `| ${row.label} | ${WORKLOAD_LABELS[workload]} | ${formatNumber(cell.medianLatencyP50Ms, 1)} | ${formatNumber(cell.medianLatencyP99Ms, 1)} | ${cell.non2xx} | ${cell.unexpectedStatus} | ${cell.errors} |`,
+          `| ${row.label} | ${WORKLOAD_LABELS[workload]} | ${formatNumber(cell.medianLatencyP50Ms, 1)} | ${formatNumber(cell.medianLatencyP99Ms, 1)} | ` +
+            `${formatNumber(cell.medianCpuMicrosPerRequest, 0)} | ${formatNumber(cell.medianServerCores, 2)} | ${cell.non2xx} | ${cell.unexpectedStatus} | ${cell.errors} |`,
         );
       }
     }
@@ -232,6 +248,11 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function medianOfDefined(values: (number | undefined)[]): number | undefined {
+  const defined = values.filter((value): value is number => value !== undefined);
+  return defined.length === 0 ? undefined : median(defined);
 }
 
 function sum(values: number[]): number {

@@ -181,8 +181,13 @@ async function measure(context: RunContext, server: ServerProcess, workload: Wor
   if (options.warmupSeconds > 0) {
     await runLoad(server.url, workload, { connections: options.connections, durationSeconds: options.warmupSeconds });
   }
+  const cpuBefore = server.readCpuSeconds();
   const result = await runLoad(server.url, workload, { connections: options.connections, durationSeconds: options.durationSeconds });
+  const cpuAfter = server.readCpuSeconds();
   checkCell(context, `${server.implementation.id} ${workload.id}`, result);
+  if (cpuBefore !== undefined && cpuAfter !== undefined) {
+    result.serverCpuSeconds = cpuAfter - cpuBefore;
+  }
   return result;
 }
 

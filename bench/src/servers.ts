@@ -4,6 +4,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Clock ticks per second in /proc/<pid>/stat, fixed at 100 by the Linux ABI on common architectures. */
+const USER_HZ = 100;
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const APPS_DIR = join(__dirname, '..', 'apps');
 
@@ -120,6 +122,24 @@ export class ServerProcess {
       return { rssBytes: readStatusKilobytes(status, 'VmRSS'), peakRssBytes: readStatusKilobytes(status, 'VmHWM') };
     } catch {
       return { rssBytes: undefined, peakRssBytes: undefined };
+    }
+  }
+
+  /**
+   * Returns the CPU time the process used so far, user and system, all
+   * threads, in seconds, or `undefined` where /proc is missing. Read from
+   * /proc/<pid>/stat, which counts in USER_HZ ticks (100 per second on Linux).
+   */
+  readCpuSeconds(): number | undefined {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const userTicks = Number(fields[11]);
+      const systemTicks = Number(fields[12]);
+      return (userTicks + systemTicks) / USER_HZ;
+    } catch {
+      return undefined;
     }
   }
 
