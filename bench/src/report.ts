@@ -52,6 +52,13 @@ export interface ImplementationSummary {
   peakRssBytes: number | undefined;
   /** This service's median requests per second divided by this implementation's, per workload. */
   serviceRatio: Partial<Record<WorkloadId, number>>;
+  /**
+   * This implementation's server CPU time per request divided by this
+   * service's, per workload: above 1 means the service costs less CPU.
+   * It does not depend on how the scheduler split the two cores between
+   * server and load generator, which requests per second do.
+   */
+  serviceCpuRatio: Partial<Record<WorkloadId, number>>;
 }
 
 export interface GoalCheck {
@@ -131,6 +138,7 @@ export function summarizeComparison(cells: CellRecord[], processes: ProcessRecor
         jwksFetchesPerProcess: own.map((record) => record.jwksFetches),
         peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : undefined,
         serviceRatio: {},
+        serviceCpuRatio: {},
       };
     },
   );
@@ -142,6 +150,11 @@ export function summarizeComparison(cells: CellRecord[], processes: ProcessRecor
       const theirs = summary.workloads[workload]?.medianRequestsPerSecond;
       if (ours !== undefined && theirs !== undefined && theirs > 0) {
         summary.serviceRatio[workload] = ours / theirs;
+      }
+      const ourCpu = service?.workloads[workload]?.medianCpuMicrosPerRequest;
+      const theirCpu = summary.workloads[workload]?.medianCpuMicrosPerRequest;
+      if (ourCpu !== undefined && theirCpu !== undefined && ourCpu > 0) {
+        summary.serviceCpuRatio[workload] = theirCpu / ourCpu;
       }
     }
   }
@@ -217,7 +230,16 @@ export function comparisonMarkdown(summary: ComparisonSummary): string {
     lines.push(`| ${row.label} | ${WORKLOADS.map((workload) => formatNumber(row.serviceRatio[workload], 2)).join(' | ')} |`);
   }
 
-  lines.push('', '| goal | ratio | target | met |', '|---|--:|--:|---|');
+  lines.push(
+    '',
+    `| baseline CPU per request / this service's | ${WORKLOADS.map((workload) => WORKLOAD_LABELS[workload]).join(' | ')} |`,
+    `|---|${WORKLOADS.map(() => '--:').join('|')}|`,
+  );
+  for (const row of summary.implementations.filter((candidate) => candidate.id !== SERVICE_ID)) {
+    lines.push(`| ${row.label} | ${WORKLOADS.map((workload) => formatNumber(row.serviceCpuRatio[workload], 2)).join(' | ')} |`);
+  }
+
+  lines.push('', '| goal (by requests per second) | ratio | target | met |', '|---|--:|--:|---|');
   for (const goal of summary.goals) {
     lines.push(`| ${goal.description} | ${formatNumber(goal.ratio, 2)} | ${goal.target} | ${goal.met ? 'yes' : 'no'} |`);
   }
