@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { readBaselineEnv, SUCCESS_BODY } from './app-env';
 
-// Floor: node:http that answers the route without looking at the token.
+// Floor: node:http that serves the route without looking at the token.
 const env = readBaselineEnv();
 
 const server = createServer((request, response) => {

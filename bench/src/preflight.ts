@@ -9,15 +9,15 @@ export interface PreflightTokens {
 }
 
 /**
- * Checks that a server gives the answers every implementation must give
- * before its numbers are compared: 200 with the expected body for a valid
+ * Checks that a server returns the responses every implementation must
+ * return before its numbers are compared: 200 with the expected body for a valid
  * token, 401 for a bad signature and for no token at all. Throws on the first
  * difference, so a broken baseline never shows up as a fast one.
  */
 export async function checkAnswers(implementation: Implementation, url: string, tokens: PreflightTokens): Promise<void> {
   const valid = await get(url, tokens.valid);
   if (valid.status !== 200 || !isDeepStrictEqual(valid.body, SUCCESS_BODY)) {
-    throw new Error(`${implementation.label} answered a valid token with ${valid.status} ${JSON.stringify(valid.body)}, expected 200 ${JSON.stringify(SUCCESS_BODY)}.`);
+    throw new Error(`${implementation.label} responded to a valid token with ${valid.status} ${JSON.stringify(valid.body)}, expected 200 ${JSON.stringify(SUCCESS_BODY)}.`);
   }
   if (!implementation.checksTokens) {
     return;
@@ -25,11 +25,11 @@ export async function checkAnswers(implementation: Implementation, url: string, 
 
   const bad = await get(url, tokens.badSignature);
   if (bad.status !== 401) {
-    throw new Error(`${implementation.label} answered a token with a bad signature with ${bad.status}, expected 401.`);
+    throw new Error(`${implementation.label} responded to a token with a bad signature with ${bad.status}, expected 401.`);
   }
   const missing = await get(url, undefined);
   if (missing.status !== 401) {
-    throw new Error(`${implementation.label} answered a request without a token with ${missing.status}, expected 401.`);
+    throw new Error(`${implementation.label} responded to a request without a token with ${missing.status}, expected 401.`);
   }
 }
 

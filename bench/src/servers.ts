@@ -15,7 +15,7 @@ export interface Implementation {
   id: string;
   label: string;
   entry: string;
-  /** False for the no-auth floor, which answers 200 whatever the token. */
+  /** False for the no-auth floors, which return 200 whatever the token. */
   checksTokens: boolean;
 }
 
@@ -181,7 +181,7 @@ export class ServerProcess {
         await sleep(100);
       }
     }
-    throw new Error(`${this.implementation.label} did not answer on ${this.url} within ${timeoutMs} ms. Its output is in ${logFile}.`);
+    throw new Error(`${this.implementation.label} did not respond on ${this.url} within ${timeoutMs} ms. Its output is in ${logFile}.`);
   }
 }
 

@@ -7,7 +7,7 @@ export interface IssuerKey {
   publicJwk: Record<string, unknown>;
 }
 
-/** Who the minted tokens claim to come from and be meant for. */
+/** Issuer, audience and lifetime of the minted tokens. */
 export interface TokenClaimsTemplate {
   issuer: string;
   audience: string;
