@@ -39,6 +39,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   });
   app.useLogger(options.logger ?? app.get(PinoNestLogger));
   app.disable('x-powered-by');
+  // API responses are small and never requested conditionally; Express would hash every body to build an ETag.
+  app.set('etag', false);
   // First of all middleware, so that even a body the parser rejects gets an id in its error response.
   app.use(assignRequestId);
 

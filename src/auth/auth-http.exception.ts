@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { ExceptionWithHeaders } from '../common/error-response.filter';
+import { withoutStackTrace } from '../common/stackless-error';
 import { InvalidRequestError, MissingCredentialsError } from './request/bearer-token';
 import { BearerErrorCode, formatBearerChallenge } from './request/www-authenticate';
 import { InsufficientScopeError } from './scope-requirement';
@@ -39,13 +40,13 @@ export function toAuthHttpException(error: unknown, realm: string): AuthHttpExce
   }
   if (error instanceof KeySetUnavailableError) {
     // The token may be valid: a 401 here would push a single-page app into a login loop, so ask it to retry instead.
-    return new AuthHttpException(
+    return withoutStackTrace(() => new AuthHttpException(
       HttpStatus.SERVICE_UNAVAILABLE,
       error.reason,
       { error: 'temporarily_unavailable', message: 'The signing keys of the identity provider cannot be fetched; retry later' },
       { 'Retry-After': String(error.retryAfterSeconds) },
       error,
-    );
+    ));
   }
   return undefined;
 }
@@ -60,5 +61,7 @@ function challenge(
   scope?: string,
 ): AuthHttpException {
   const header = formatBearerChallenge({ realm, error: code, errorDescription: code === undefined ? undefined : description, scope });
-  return new AuthHttpException(status, reason, { error: code ?? 'unauthorized', message: description }, { 'WWW-Authenticate': header }, cause);
+  return withoutStackTrace(
+    () => new AuthHttpException(status, reason, { error: code ?? 'unauthorized', message: description }, { 'WWW-Authenticate': header }, cause),
+  );
 }

@@ -1,3 +1,4 @@
+import { StacklessError } from '../common/stackless-error';
 import type { TokenContext } from './verification/auth-errors';
 
 /** Scopes a route requires: every one of them (`all`) or at least one (`any`). */
@@ -10,7 +11,7 @@ export interface ScopeRequirement {
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** The token is valid but does not grant a scope the route requires: 403 with `error="insufficient_scope"`. */
-export class InsufficientScopeError extends Error {
+export class InsufficientScopeError extends StacklessError {
   override readonly name = 'InsufficientScopeError';
   readonly reason = 'insufficient_scope';
 

@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
+import { StacklessError } from '../../common/stackless-error';
 
 /** No bearer credentials at all, which gets a bare challenge with no error code (RFC 6750 section 3.1). */
-export class MissingCredentialsError extends Error {
+export class MissingCredentialsError extends StacklessError {
   override readonly name = 'MissingCredentialsError';
   readonly reason = 'token_missing';
 }
 
 /** Credentials are present but the request carrying them is malformed: `error="invalid_request"`, 400. */
-export class InvalidRequestError extends Error {
+export class InvalidRequestError extends StacklessError {
   override readonly name = 'InvalidRequestError';
   readonly reason = 'request_malformed';
 

@@ -1,3 +1,5 @@
+import { StacklessError } from '../../common/stackless-error';
+
 /**
  * Stable codes for why a token was rejected. They appear in logs and
  * metrics, never in responses, so a client cannot learn which check failed.
@@ -31,7 +33,7 @@ export interface TokenContext {
 }
 
 /** The token is invalid, which the service returns as 401 with `error="invalid_token"`. */
-export class InvalidTokenError extends Error {
+export class InvalidTokenError extends StacklessError {
   override readonly name = 'InvalidTokenError';
 
   constructor(
@@ -48,7 +50,7 @@ export class InvalidTokenError extends Error {
  * The signing keys could not be obtained because the JWKS endpoint failed.
  * The token may be valid, so the service returns 503, not 401.
  */
-export class KeySetUnavailableError extends Error {
+export class KeySetUnavailableError extends StacklessError {
   override readonly name = 'KeySetUnavailableError';
   readonly reason = 'jwks_unavailable';
 

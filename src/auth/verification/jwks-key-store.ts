@@ -201,8 +201,17 @@ export class JwksKeyStore {
     for (const signingKey of signingKeys) {
       const fingerprint = signingKey.getPublicKey();
       const key = createPublicKey(fingerprint);
-      const weakRsa = key.asymmetricKeyType?.startsWith('rsa') === true && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS;
-      const verificationKey: VerificationKey = { key, fingerprint, kid: signingKey.kid, jwkAlgorithm: signingKey.alg };
+      const details = key.asymmetricKeyDetails ?? {};
+      const verificationKey: VerificationKey = {
+        key,
+        fingerprint,
+        keyType: key.asymmetricKeyType,
+        modulusLength: details.modulusLength,
+        namedCurve: details.namedCurve,
+        kid: signingKey.kid,
+        jwkAlgorithm: signingKey.alg,
+      };
+      const weakRsa = verificationKey.keyType?.startsWith('rsa') === true && (verificationKey.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS;
       if (signingKey.kid !== undefined && !byKid.has(signingKey.kid)) {
         byKid.set(signingKey.kid, verificationKey);
       }

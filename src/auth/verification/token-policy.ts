@@ -21,6 +21,12 @@ export interface AccessTokenClaims {
 /** A key from the JWKS, imported once, with the `alg` its JWK declared, if any. */
 export interface VerificationKey {
   key: KeyObject;
+  /** `key.asymmetricKeyType`, read once at import: the getter calls into C++ and allocates on every access. */
+  keyType: string | undefined;
+  /** RSA modulus length in bits, or undefined for other key types. */
+  modulusLength: number | undefined;
+  /** EC curve name, or undefined for other key types. */
+  namedCurve: string | undefined;
   /** The key's SPKI in PEM form, which identifies the key material whatever its `kid`. */
   fingerprint: string;
   kid: string | undefined;
@@ -90,27 +96,26 @@ export class TokenPolicy {
   checkKey(verificationKey: VerificationKey, header: JoseHeader): void {
     const context = contextOf(header);
     const algorithm = header.alg as SigningAlgorithm;
-    const { key, jwkAlgorithm } = verificationKey;
+    const { jwkAlgorithm } = verificationKey;
 
     if (jwkAlgorithm !== undefined && jwkAlgorithm !== algorithm) {
       throw new InvalidTokenError('key_algorithm_mismatch', `key is for "${jwkAlgorithm}", token uses another "alg"`, context);
     }
 
     const family = algorithm.slice(0, 2);
-    const keyType = key.asymmetricKeyType;
-    const details = key.asymmetricKeyDetails ?? {};
+    const { keyType, modulusLength, namedCurve } = verificationKey;
     if (family === 'RS' || family === 'PS') {
       const rsaAllowed = keyType === 'rsa' || (family === 'PS' && keyType === 'rsa-pss');
       if (!rsaAllowed) {
         throw new InvalidTokenError('key_algorithm_mismatch', `key type "${keyType}" cannot verify an RSA signature`, context);
       }
-      if ((details.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
+      if ((modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
         throw new InvalidTokenError('key_unusable', `RSA key is shorter than ${MIN_RSA_MODULUS_BITS} bits`, context);
       }
       return;
     }
 
-    if (keyType !== 'ec' || details.namedCurve !== EC_CURVES[algorithm]) {
+    if (keyType !== 'ec' || namedCurve !== EC_CURVES[algorithm]) {
       throw new InvalidTokenError('key_algorithm_mismatch', `key type "${keyType}" or its curve does not match the token's "alg"`, context);
     }
   }
