@@ -6,7 +6,7 @@ import type { Options } from 'pino-http';
 import { ensureRequestId } from '../common/request-id';
 import { authOutcomeOf } from './auth-outcome';
 import type { LoggingConfig } from './logging.config';
-import { REDACTED, REDACTED_PATHS, redactUrl, scrubRecord, scrubSecrets } from './redaction';
+import { redactUrl, scrubRecord, scrubSecrets } from './redaction';
 import { routeLabel } from './route-label';
 
 /** Path prefix of the liveness and readiness probes, whose successes are logged at debug so probes do not flood the log. */
@@ -40,7 +40,6 @@ export function buildLoggerParams(config: LoggingConfig, destination: Destinatio
     }),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
-    redact: { paths: REDACTED_PATHS, censor: REDACTED },
     formatters: { log: (record) => scrubRecord(record) },
     hooks: {
       logMethod(args, method) {

@@ -11,28 +11,29 @@ const CREDENTIALS_AFTER_SCHEME = /\b(Bearer|Basic|DPoP)\s+[^\s"',;]+/gi;
 /** Query parameters whose values are credentials, per RFC 6750 section 2.3 and common practice. */
 const SECRET_QUERY_PARAMETERS = new Set(['access_token', 'id_token', 'refresh_token', 'token', 'code', 'client_secret', 'password']);
 
-/** Paths pino removes from every record, as a second line of defence behind the serializers. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["proxy-authorization"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers.cookie',
-  '*.authorization',
-  '*.cookie',
-  '*.accessToken',
-  '*.access_token',
-  '*.refreshToken',
-  '*.refresh_token',
-  '*.idToken',
-  '*.id_token',
-  '*.token',
-  '*.password',
-  '*.clientSecret',
-  '*.client_secret',
-  '*.privateKey',
-];
+/**
+ * Field names whose values are replaced wherever they appear in a record,
+ * compared in lower case. This check runs inside `scrubRecord`, which visits
+ * every field anyway, and replaces pino's path-based `redact` option, which
+ * cost about a tenth of the service's CPU under load.
+ */
+const SECRET_FIELD_NAMES = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'accesstoken',
+  'access_token',
+  'refreshtoken',
+  'refresh_token',
+  'idtoken',
+  'id_token',
+  'token',
+  'password',
+  'clientsecret',
+  'client_secret',
+  'privatekey',
+]);
 
 /** Replaces JWTs and `Bearer`/`Basic` credentials in free text, such as a log message or an error's stack. */
 export function scrubSecrets(text: string): string {
@@ -66,12 +67,13 @@ function decodeName(name: string): string {
 
 /**
  * Scrubs every string in a log record, a few levels deep, so that a token
- * quoted in an error message or a nested object is not written out.
+ * quoted in an error message or a nested object is not written out, and
+ * replaces the value of every field named like a credential.
  */
 export function scrubRecord(record: Record<string, unknown>, depth = 3): Record<string, unknown> {
   const scrubbed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    scrubbed[key] = scrubValue(value, depth);
+    scrubbed[key] = SECRET_FIELD_NAMES.has(key.toLowerCase()) ? REDACTED : scrubValue(value, depth);
   }
   return scrubbed;
 }
