@@ -287,6 +287,46 @@ describe('signing key store', () => {
       await expectKeyNotFound(token);
     });
 
+    it('rejects a repeated bad token every time, logging each', async () => {
+      await start();
+      const forged = tokens.token({ key: rsaKey('key-1') });
+
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const response = await get(forged);
+        expect(response.status).toBe(401);
+        expect(response.headers['www-authenticate']).toBe(INVALID_TOKEN_CHALLENGE);
+        expect(service!.logs.find('reason=signature_invalid', `request_id=${response.headers['x-request-id']}`)).toHaveLength(1);
+      }
+    });
+
+    it('re-checks a rejected token once its key changes', async () => {
+      await start({ AUTH_JWKS_CACHE_MAX_AGE_MS: '1000' });
+      const rotated = rsaKey('key-1');
+      const token = tokens.token({ key: rotated });
+      const first = await get(token);
+      expect(first.status).toBe(401);
+      expect(first.headers['www-authenticate']).toBe(INVALID_TOKEN_CHALLENGE);
+
+      provider.keys = [rotated.jwk];
+      const loadsBefore = service!.logs.find('JWKS keys loaded').length;
+      await waitFor(() => service!.logs.find('JWKS keys loaded').length > loadsBefore, 'the refreshed key set');
+
+      await expectAccepted(token);
+    });
+
+    it('does not remember a token that is not valid yet', async () => {
+      await start({ AUTH_CLOCK_TOLERANCE: '0' });
+      const early = tokens.token({ claims: { nbf: Math.floor(Date.now() / 1000) + 2 } });
+      const response = await get(early);
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toBe(INVALID_TOKEN_CHALLENGE);
+      expect(service!.logs.find('reason=token_not_yet_valid', `request_id=${response.headers['x-request-id']}`)).toHaveLength(1);
+
+      await sleep(2_100);
+
+      await expectAccepted(early);
+    });
+
     it('can be turned off', async () => {
       await start({ AUTH_VERIFIED_TOKEN_CACHE_SIZE: '0' });
       const token = tokens.token();

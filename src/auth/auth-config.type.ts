@@ -1,5 +1,5 @@
 import type { TokenSource } from './request/bearer-token';
-import type { VerifiedTokenCacheSettings } from './verification/verified-token-cache';
+import type { TokenCacheSettings } from './verification/token-cache';
 
 /** Asymmetric JWS algorithms the service can verify (RFC 7518 section 3.1). */
 export const SUPPORTED_ALGORITHMS = [
@@ -56,8 +56,8 @@ export interface AuthConfig {
   tokenProfile: TokenProfile;
   /** Longest accepted token, in characters; longer ones are rejected before any parsing. Default 8192. */
   maxTokenLength: number;
-  /** Cache of tokens that passed every check; see `VerifiedTokenCache`. */
-  verifiedTokenCache: VerifiedTokenCacheSettings;
+  /** Caches of accepted and of permanently rejected tokens; see `TokenCache`. */
+  verifiedTokenCache: TokenCacheSettings;
   /** Where tokens are read from; default only the `Authorization` header. */
   tokenSources: ReadonlySet<TokenSource>;
   /** Value of the `realm` attribute in `WWW-Authenticate` challenges. */

@@ -14,12 +14,36 @@ import { extractBearerToken, MissingCredentialsError } from './request/bearer-to
 import { assertScopes, InsufficientScopeError, ScopeRequirement } from './scope-requirement';
 import { SCOPE_REQUIREMENTS } from './scopes.decorator';
 import { SigningKeysService } from './signing-keys.service';
-import { InvalidTokenError, KeySetUnavailableError, TokenContext } from './verification/auth-errors';
+import { InvalidTokenError, InvalidTokenReason, KeySetUnavailableError, TokenContext } from './verification/auth-errors';
 import { readUntrustedIssuer } from './verification/access-token-verifier';
 import { fromJsonWebTokenError } from './verification/jsonwebtoken-errors';
 import { contextOf } from './verification/token-policy';
 
 type GuardedRequest = AuthenticatedRequest & RequestWithId;
+
+/**
+ * Rejection reasons that stay true for a given token string: time only makes
+ * an expired token more expired, and a wrong issuer, audience or signature
+ * never becomes right. Tokens rejected for these are remembered, so a client
+ * that retries the same bad token costs no second signature check. Reasons
+ * that can change (unknown `kid`, `nbf` or `iat` in the future, an
+ * unreachable JWKS) are never remembered.
+ */
+const PERMANENT_REASONS: ReadonlySet<InvalidTokenReason> = new Set<InvalidTokenReason>([
+  'token_malformed',
+  'header_invalid',
+  'algorithm_not_allowed',
+  'embedded_key_not_allowed',
+  'critical_header_unsupported',
+  'token_type_invalid',
+  'signature_invalid',
+  'token_expired',
+  'token_too_old',
+  'issuer_mismatch',
+  'audience_mismatch',
+  'claim_missing',
+  'claim_invalid',
+]);
 
 /** Authentication mode and scope requirements of a route, from its own and its controller's decorators. */
 interface AccessRules {
@@ -63,9 +87,14 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     }
 
     try {
-      const cached = this.signingKeys.verifiedTokens.get(request.accessToken);
+      const token = request.accessToken;
+      const rejected = this.signingKeys.rejectedTokens.get(token);
+      if (rejected !== undefined) {
+        throw rejected;
+      }
+      const cached = this.signingKeys.verifiedTokens.get(token);
       if (cached === undefined) {
-        await super.canActivate(context);
+        await this.authenticate(context, request, token);
       } else {
         request.user = cached;
         recordAuthAccepted(request);
@@ -76,6 +105,22 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       return true;
     } catch (error) {
       throw this.reject(error, request);
+    }
+  }
+
+  /** Runs passport-jwt, and remembers a rejection whose reason cannot change for this token. */
+  private async authenticate(context: ExecutionContext, request: GuardedRequest, token: string): Promise<void> {
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      if (error instanceof InvalidTokenError && PERMANENT_REASONS.has(error.reason)) {
+        // A bad signature depends on the key; the other reasons depend on the token alone.
+        const keyFingerprint = error.reason === 'signature_invalid' ? request.accessTokenKey : undefined;
+        if (error.reason !== 'signature_invalid' || keyFingerprint !== undefined) {
+          this.signingKeys.rejectedTokens.set(token, error, keyFingerprint, Number.POSITIVE_INFINITY);
+        }
+      }
+      throw error;
     }
   }
 

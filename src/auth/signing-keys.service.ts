@@ -2,23 +2,28 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from './auth.config';
 import type { Principal } from './principal';
+import type { InvalidTokenError } from './verification/auth-errors';
 import { JwksKeyStore, KeyStoreListener } from './verification/jwks-key-store';
-import { VerifiedTokenCache } from './verification/verified-token-cache';
+import { TokenCache } from './verification/token-cache';
 
 /**
- * Owns the JWKS key store and the cache of verified tokens for the
- * application's lifetime, drops cached tokens whose key left the set, and
- * logs the store's state changes.
+ * Owns the JWKS key store and the caches of accepted and rejected tokens
+ * for the application's lifetime, drops cached results whose key left the
+ * set, and logs the store's state changes.
  */
 @Injectable()
 export class SigningKeysService implements OnApplicationBootstrap, OnApplicationShutdown, KeyStoreListener {
   readonly store: JwksKeyStore;
-  readonly verifiedTokens: VerifiedTokenCache<Principal>;
+  /** Tokens that passed every check, with their principal. */
+  readonly verifiedTokens: TokenCache<Principal>;
+  /** Tokens rejected for a reason that cannot change while the key set stays the same. */
+  readonly rejectedTokens: TokenCache<InvalidTokenError>;
   private readonly logger = new Logger('SigningKeys');
 
   constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {
     this.store = new JwksKeyStore(config.jwks, this);
-    this.verifiedTokens = new VerifiedTokenCache(config.verifiedTokenCache);
+    this.verifiedTokens = new TokenCache(config.verifiedTokenCache);
+    this.rejectedTokens = new TokenCache(config.verifiedTokenCache);
   }
 
   onApplicationBootstrap(): void {
@@ -31,6 +36,7 @@ export class SigningKeysService implements OnApplicationBootstrap, OnApplication
 
   keysLoaded(event: Parameters<KeyStoreListener['keysLoaded']>[0]): void {
     this.verifiedTokens.retainKeys(event.fingerprints);
+    this.rejectedTokens.retainKeys(event.fingerprints);
     const summary = `from ${event.jwksUri}: ${event.usableKeys} usable, kids ${JSON.stringify(event.keyIds)}`;
     if (event.previouslyFailing) {
       this.logger.log(`JWKS fetch recovered, keys loaded ${summary}`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
-export interface VerifiedTokenCacheSettings {
+export interface TokenCacheSettings {
   /** Maximum number of tokens remembered; 0 turns the cache off. Default 10000. */
   maxEntries: number;
   /** Longest time a token is remembered, in milliseconds, however long it stays valid. Default 60000. */
@@ -10,23 +10,22 @@ export interface VerifiedTokenCacheSettings {
 
 interface CachedToken<T> {
   value: T;
-  /** Identity of the key that verified the token: its SPKI in PEM form. */
-  keyFingerprint: string;
+  /** Identity of the key the result depends on (its SPKI in PEM form), or undefined when it depends on no key. */
+  keyFingerprint: string | undefined;
 }
 
 /**
- * Remembers tokens that passed every check, keyed by a SHA-256 hash of the
+ * Remembers what checking a token yielded, keyed by a SHA-256 hash of the
  * whole token, so a token sent again skips parsing and the signature check
- * (as Envoy's JWT filter does).
- * An entry never outlives the token's `exp` (plus clock tolerance), its
- * maximum age since `iat` if one is set, nor `maxAgeMs`, and it is dropped
- * as soon as its key leaves the JWKS. Only successes are cached: a rejected
- * token is checked in full every time.
+ * (Envoy's JWT filter caches verified tokens the same way). An entry lives
+ * until `validUntilMs`, which the caller sets from the token's `exp`, and
+ * at most `maxAgeMs`. An entry tied to a key is dropped as soon as that key
+ * leaves the JWKS or changes.
  */
-export class VerifiedTokenCache<T extends object> {
+export class TokenCache<T extends object> {
   private readonly entries: LRUCache<string, CachedToken<T>> | undefined;
 
-  constructor(private readonly settings: VerifiedTokenCacheSettings) {
+  constructor(private readonly settings: TokenCacheSettings) {
     this.entries = settings.maxEntries === 0 ? undefined : new LRUCache({ max: settings.maxEntries, ttlAutopurge: false });
   }
 
@@ -34,8 +33,8 @@ export class VerifiedTokenCache<T extends object> {
     return this.entries?.get(hash(token))?.value;
   }
 
-  /** Caches what a verified token yielded until `validUntilMs` (epoch milliseconds) or the maximum age, whichever comes first. */
-  set(token: string, value: T, keyFingerprint: string, validUntilMs: number, nowMs = Date.now()): void {
+  /** Caches a token's result until `validUntilMs` (epoch milliseconds) or the maximum age, whichever comes first. */
+  set(token: string, value: T, keyFingerprint: string | undefined, validUntilMs: number, nowMs = Date.now()): void {
     const ttl = Math.min(validUntilMs - nowMs, this.settings.maxAgeMs);
     if (this.entries === undefined || ttl < 1) {
       return;
@@ -43,13 +42,13 @@ export class VerifiedTokenCache<T extends object> {
     this.entries.set(hash(token), { value, keyFingerprint }, { ttl });
   }
 
-  /** Drops every token verified by a key that is no longer in the key set, or whose material changed under the same `kid`. */
+  /** Drops every result tied to a key that is no longer in the key set, or whose material changed under the same `kid`. */
   retainKeys(fingerprints: ReadonlySet<string>): void {
     if (this.entries === undefined) {
       return;
     }
     for (const [key, entry] of this.entries.entries()) {
-      if (!fingerprints.has(entry.keyFingerprint)) {
+      if (entry.keyFingerprint !== undefined && !fingerprints.has(entry.keyFingerprint)) {
         this.entries.delete(key);
       }
     }

@@ -1,10 +1,10 @@
-import { VerifiedTokenCache } from '../src/auth/verification/verified-token-cache';
+import { TokenCache } from '../src/auth/verification/token-cache';
 
-describe('VerifiedTokenCache', () => {
+describe('TokenCache', () => {
   const principal = { subject: 'user-1' };
 
   it('returns a remembered token', () => {
-    const cache = new VerifiedTokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
+    const cache = new TokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
     cache.set('token-a', principal, 'key-1', Date.now() + 30_000);
 
     expect(cache.get('token-a')).toBe(principal);
@@ -12,7 +12,7 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('forgets a token when it expires', async () => {
-    const cache = new VerifiedTokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
+    const cache = new TokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
     cache.set('token-a', principal, 'key-1', Date.now() + 50);
 
     await new Promise((resolve) => setTimeout(resolve, 80));
@@ -20,7 +20,7 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('forgets a token after the maximum age', async () => {
-    const cache = new VerifiedTokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 50 });
+    const cache = new TokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 50 });
     cache.set('token-a', principal, 'key-1', Date.now() + 3_600_000);
 
     await new Promise((resolve) => setTimeout(resolve, 80));
@@ -28,14 +28,14 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('skips a token that is already expired', () => {
-    const cache = new VerifiedTokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
+    const cache = new TokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
     cache.set('token-a', principal, 'key-1', Date.now() - 1);
 
     expect(cache.size).toBe(0);
   });
 
   it('drops tokens whose key left the set', () => {
-    const cache = new VerifiedTokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
+    const cache = new TokenCache<typeof principal>({ maxEntries: 10, maxAgeMs: 60_000 });
     cache.set('token-a', principal, 'key-1', Date.now() + 30_000);
     cache.set('token-b', principal, 'key-2', Date.now() + 30_000);
 
@@ -46,7 +46,7 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('evicts the least recently used token when full', () => {
-    const cache = new VerifiedTokenCache<typeof principal>({ maxEntries: 2, maxAgeMs: 60_000 });
+    const cache = new TokenCache<typeof principal>({ maxEntries: 2, maxAgeMs: 60_000 });
     cache.set('token-a', principal, 'key-1', Date.now() + 30_000);
     cache.set('token-b', principal, 'key-1', Date.now() + 30_000);
     cache.get('token-a');
@@ -58,7 +58,7 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('stores nothing when its size is 0', () => {
-    const cache = new VerifiedTokenCache<typeof principal>({ maxEntries: 0, maxAgeMs: 60_000 });
+    const cache = new TokenCache<typeof principal>({ maxEntries: 0, maxAgeMs: 60_000 });
     cache.set('token-a', principal, 'key-1', Date.now() + 30_000);
 
     expect(cache.get('token-a')).toBeUndefined();
