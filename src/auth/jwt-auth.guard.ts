@@ -17,6 +17,7 @@ import { SigningKeysService } from './signing-keys.service';
 import { InvalidTokenError, InvalidTokenReason, KeySetUnavailableError, TokenContext } from './verification/auth-errors';
 import { readUntrustedIssuer } from './verification/access-token-verifier';
 import { fromJsonWebTokenError } from './verification/jsonwebtoken-errors';
+import { tokenDigest } from './verification/token-cache';
 import { contextOf } from './verification/token-policy';
 
 type GuardedRequest = AuthenticatedRequest & RequestWithId;
@@ -88,13 +89,15 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
 
     try {
       const token = request.accessToken;
-      const rejected = this.signingKeys.rejectedTokens.get(token);
+      const digest = tokenDigest(token);
+      request.accessTokenDigest = digest;
+      const rejected = this.signingKeys.rejectedTokens.get(digest);
       if (rejected !== undefined) {
         throw rejected;
       }
-      const cached = this.signingKeys.verifiedTokens.get(token);
+      const cached = this.signingKeys.verifiedTokens.get(digest);
       if (cached === undefined) {
-        await this.authenticate(context, request, token);
+        await this.authenticate(context, request, token, digest);
       } else {
         request.user = cached;
         recordAuthAccepted(request);
@@ -109,7 +112,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   }
 
   /** Runs passport-jwt, and remembers a rejection whose reason cannot change for this token. */
-  private async authenticate(context: ExecutionContext, request: GuardedRequest, token: string): Promise<void> {
+  private async authenticate(context: ExecutionContext, request: GuardedRequest, token: string, digest: string): Promise<void> {
     try {
       await super.canActivate(context);
     } catch (error) {
@@ -117,7 +120,9 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
         // A bad signature depends on the key; the other reasons depend on the token alone.
         const keyFingerprint = error.reason === 'signature_invalid' ? request.accessTokenKey : undefined;
         if (error.reason !== 'signature_invalid' || keyFingerprint !== undefined) {
-          this.signingKeys.rejectedTokens.set(token, error, keyFingerprint, Number.POSITIVE_INFINITY);
+          // Decoded once here, so repeated rejections of this token log its issuer without decoding it again.
+          error.context.issuer ??= readUntrustedIssuer(token);
+          this.signingKeys.rejectedTokens.set(digest, error, keyFingerprint, Number.POSITIVE_INFINITY);
         }
       }
       throw error;

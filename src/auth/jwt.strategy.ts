@@ -18,6 +18,8 @@ export interface AuthenticatedRequest extends Request {
   accessTokenHeader?: JoseHeader;
   /** Fingerprint of the key that verified the token. */
   accessTokenKey?: string;
+  /** Cache key of the token, computed once by the guard. */
+  accessTokenDigest?: string;
   user?: Principal;
 }
 
@@ -70,7 +72,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     const principal = freezePrincipal(toPrincipal(claims, this.config.scopeClaims, { ...contextOf(header), issuer: claims.iss }));
 
     // The principal is shared by every request that sends this token again, so it is frozen above.
-    this.signingKeys.verifiedTokens.set(request.accessToken as string, principal, request.accessTokenKey as string, this.verifier.policy.validUntilMs(claims));
+    const { accessTokenDigest, accessTokenKey } = request;
+    if (accessTokenDigest !== undefined && accessTokenKey !== undefined) {
+      this.signingKeys.verifiedTokens.set(accessTokenDigest, principal, accessTokenKey, this.verifier.policy.validUntilMs(claims));
+    }
     return principal;
   }
 }

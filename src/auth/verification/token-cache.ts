@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 export interface TokenCacheSettings {
   /** Maximum number of tokens remembered; 0 turns the cache off. Default 10000. */
   maxEntries: number;
-  /** Longest time a token is remembered, in milliseconds, however long it stays valid. Default 60000. */
+  /** Maximum time a result is kept, in milliseconds, even for a token valid much longer. Default 60000. */
   maxAgeMs: number;
 }
 
@@ -29,17 +29,18 @@ export class TokenCache<T extends object> {
     this.entries = settings.maxEntries === 0 ? undefined : new LRUCache({ max: settings.maxEntries, ttlAutopurge: false });
   }
 
-  get(token: string): T | undefined {
-    return this.entries?.get(hash(token))?.value;
+  /** Returns the cached result for a token, looked up by its `tokenDigest`. */
+  get(digest: string): T | undefined {
+    return this.entries?.get(digest)?.value;
   }
 
   /** Caches a token's result until `validUntilMs` (epoch milliseconds) or the maximum age, whichever comes first. */
-  set(token: string, value: T, keyFingerprint: string | undefined, validUntilMs: number, nowMs = Date.now()): void {
+  set(digest: string, value: T, keyFingerprint: string | undefined, validUntilMs: number, nowMs = Date.now()): void {
     const ttl = Math.min(validUntilMs - nowMs, this.settings.maxAgeMs);
     if (this.entries === undefined || ttl < 1) {
       return;
     }
-    this.entries.set(hash(token), { value, keyFingerprint }, { ttl });
+    this.entries.set(digest, { value, keyFingerprint }, { ttl });
   }
 
   /** Drops every result tied to a key that is no longer in the key set, or whose material changed under the same `kid`. */
@@ -59,6 +60,7 @@ export class TokenCache<T extends object> {
   }
 }
 
-function hash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+/** Returns the cache key of a token: a SHA-256 of the whole token, computed once per request and shared by both caches. */
+export function tokenDigest(token: string): string {
+  return hash('sha256', token, 'base64url');
 }
