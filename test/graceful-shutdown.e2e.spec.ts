@@ -68,8 +68,8 @@ describe('graceful shutdown', () => {
   let service: ServiceProcess | undefined;
   /** JWKS responses the test holds back, so that a request stays in flight. */
   let heldJwks: ServerResponse[];
-  /** Number of JWKS requests answered at once; the ones after are held. */
-  let answeredJwks: number;
+  /** Number of JWKS requests served at once; later ones are held. */
+  let servedJwks: number;
 
   beforeAll(async () => {
     // Compiling takes about two seconds and tests exactly what `npm run start:prod` runs.
@@ -82,12 +82,12 @@ describe('graceful shutdown', () => {
 
   beforeEach(() => {
     heldJwks = [];
-    answeredJwks = 0;
+    servedJwks = 0;
     // The start-up fetch gets a set without the token's key, so the request's unknown "kid"
     // makes the service fetch again, and that fetch is held.
     jwks.handler = (_request, response) => {
-      if (answeredJwks === 0) {
-        answeredJwks++;
+      if (servedJwks === 0) {
+        servedJwks++;
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [rsaKey('other-key').jwk] }));
         return;
       }
@@ -143,17 +143,28 @@ describe('graceful shutdown', () => {
     }
   }
 
-  it('finishes a request in flight and exits 0', async () => {
-    service = start({ SHUTDOWN_TIMEOUT_MS: '5000' });
-    const listening = await service.waitForLog('Listening on');
+  /**
+   * Starts the service, lets its first key fetch finish, then sends a request
+   * whose token names no known kid, so the request waits on a JWKS refetch
+   * that the test holds.
+   */
+  async function startWithRequestInFlight(shutdownTimeoutMs: string): Promise<{ running: ServiceProcess; url: string; inFlight: Promise<Response> }> {
+    const running = start({ SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs });
+    service = running;
+    const listening = await running.waitForLog('Listening on');
     const url = String(listening.msg).replace(/^Listening on (\S+).*$/, '$1');
-    await service.waitForLog('JWKS keys loaded');
+    await running.waitForLog('JWKS keys loaded');
     await sleep(150);
 
     const inFlight = fetch(`${url}/api/external`, { headers: { authorization: `Bearer ${tokens.token()}` } });
     await waitForJwksRequest();
-    service.signal('SIGTERM');
-    await service.waitForLog('Received SIGTERM');
+    return { running, url, inFlight };
+  }
+
+  it('finishes a request in flight and exits 0', async () => {
+    const { running, url, inFlight } = await startWithRequestInFlight('5000');
+    running.signal('SIGTERM');
+    await running.waitForLog('Received SIGTERM');
 
     await expect(fetch(`${url}/api/external`)).rejects.toThrow();
     releaseJwks();
@@ -162,25 +173,18 @@ describe('graceful shutdown', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('www-authenticate')).toBeNull();
     expect(await response.json()).toEqual({ msg: 'Your Access Token was successfully validated!' });
-    expect(await service.exited).toBe(0);
-    await service.waitForLog('Stopped');
+    expect(await running.exited).toBe(0);
+    await running.waitForLog('Stopped');
   });
 
   it('closes connections after SHUTDOWN_TIMEOUT_MS and exits 1', async () => {
-    service = start({ SHUTDOWN_TIMEOUT_MS: '200' });
-    const listening = await service.waitForLog('Listening on');
-    const url = String(listening.msg).replace(/^Listening on (\S+).*$/, '$1');
-    await service.waitForLog('JWKS keys loaded');
-    await sleep(150);
-
-    const inFlight = fetch(`${url}/api/external`, { headers: { authorization: `Bearer ${tokens.token()}` } });
-    await waitForJwksRequest();
+    const { running, inFlight } = await startWithRequestInFlight('200');
     const signalledAt = Date.now();
-    service.signal('SIGTERM');
+    running.signal('SIGTERM');
 
     await expect(inFlight).rejects.toThrow();
-    expect(await service.exited).toBe(1);
+    expect(await running.exited).toBe(1);
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
-    await service.waitForLog('Requests still in flight after 200 ms');
+    await running.waitForLog('Requests still in flight after 200 ms');
   });
 });

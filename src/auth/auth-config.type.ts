@@ -58,7 +58,7 @@ export interface AuthConfig {
   maxTokenLength: number;
   /** Caches of accepted and of permanently rejected tokens; see `TokenCache`. */
   verifiedTokenCache: TokenCacheSettings;
-  /** Where tokens are read from; default only the `Authorization` header. */
+  /** Request parts a token may be read from; by default only the `Authorization` header. */
   tokenSources: ReadonlySet<TokenSource>;
   /** Value of the `realm` attribute in `WWW-Authenticate` challenges. */
   realm: string;

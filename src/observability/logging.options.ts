@@ -53,7 +53,7 @@ export function buildLoggerParams(config: LoggingConfig, destination: Destinatio
   return { pinoHttp: stream === undefined ? options : [options, stream] };
 }
 
-/** The bearer guard's decision, for the request line: `auth` is accepted or rejected, `authReason` the reason code of a rejection. */
+/** Returns the bearer guard's decision for the request line: `auth` (accepted or rejected) and, for a rejection, `authReason`. */
 function authFields(request: IncomingMessage): Record<string, string> {
   const outcome = authOutcomeOf(request);
   if (outcome === undefined) {

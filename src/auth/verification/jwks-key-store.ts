@@ -53,7 +53,7 @@ export class JwksKeyStore {
     this.jwksUri = settings.uri;
   }
 
-  /** Starts loading keys in the background and returns at once, so start-up never waits for the provider. */
+  /** Starts loading keys in the background and returns without waiting for the provider. */
   start(): void {
     this.stopped = false;
     void this.refresh();

@@ -77,7 +77,7 @@ export class TokenPolicy {
 
     const carried = KEY_CARRYING_PARAMETERS.filter((parameter) => parameter in header);
     if (carried.length > 0) {
-      throw new InvalidTokenError('embedded_key_not_allowed', `header carries key parameter "${carried[0]}"`, context);
+      throw new InvalidTokenError('embedded_key_not_allowed', `header contains key parameter "${carried[0]}"`, context);
     }
 
     // RFC 7515 section 4.1.11: a recipient that does not understand a listed extension must reject the token, and this service understands none.
